@@ -1,0 +1,30 @@
+/**
+ * Jest with @swc/jest: Nest 12 is published as ES modules, which Jest's CommonJS runtime cannot
+ * load on Node 20, so node_modules are compiled too (transformIgnorePatterns: []).
+ * Without DATABASE_URL every test shares one embedded PostgreSQL, so the suite runs in band.
+ */
+const swc = {
+  jsc: {
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true },
+    target: 'es2022',
+    keepClassNames: true,
+  },
+  module: { type: 'commonjs' },
+  sourceMaps: 'inline',
+};
+
+module.exports = {
+  rootDir: '.',
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  transform: { '^.+\\.(t|j|mj|cj)s$': ['@swc/jest', swc] },
+  transformIgnorePatterns: [],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'cjs', 'json'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  setupFiles: ['reflect-metadata'],
+  testTimeout: 60000,
+  maxWorkers: process.env.DATABASE_URL ? 2 : 1,
+  reporters: ['default', '<rootDir>/test/support/tally-reporter.js'],
+};

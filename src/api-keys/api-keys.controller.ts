@@ -1,0 +1,40 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RequireRole } from '../common/auth/decorators';
+import { UuidPipe } from '../common/http/id-or-slug.pipe';
+import { ApiKeyList, CreatedApiKey } from './api-key.model';
+import { ApiKeysService } from './api-keys.service';
+import { CreateApiKeyInput } from './dto/create-api-key.input';
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@RequireRole('admin')
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: CreatedApiKey, description: 'The secret is in `key`, this once.' })
+  create(@Body() input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    return this.apiKeys.create(input.name, input.role);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ApiKeyList })
+  async list(): Promise<ApiKeyList> {
+    return { data: await this.apiKeys.list() };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse()
+  revoke(@Param('id', UuidPipe) id: string): Promise<void> {
+    return this.apiKeys.revoke(id);
+  }
+}

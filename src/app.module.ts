@@ -1,0 +1,39 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AuthGuard } from './common/auth/auth.guard';
+import { CommonModule } from './common/common.module';
+import { ProblemFilter } from './common/errors/problem.filter';
+import { graphqlOptions } from './common/graphql/graphql.config';
+import { createValidationPipe } from './common/http/validation';
+import type { AppConfig } from './config/config';
+import { ConfigModule } from './config/config.module';
+import { dataSourceOptions } from './database/data-source';
+import { HealthModule } from './health/health.module';
+import { SectionsModule } from './sections/sections.module';
+
+/** Wires configuration, the database, GraphQL and the feature modules; nothing else. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
+        GraphQLModule.forRoot(graphqlOptions(config)),
+        CommonModule,
+        HealthModule,
+        ApiKeysModule,
+        SectionsModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ProblemFilter },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

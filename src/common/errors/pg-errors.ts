@@ -1,0 +1,15 @@
+/** PostgreSQL SQLSTATE codes that services translate into domain errors. */
+export const PG_UNIQUE_VIOLATION = '23505';
+export const PG_FOREIGN_KEY_VIOLATION = '23503';
+
+export function pgCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+export function pgConstraint(err: unknown): string | undefined {
+  const e = err as { constraint?: unknown; driverError?: { constraint?: unknown } } | null;
+  const c = e?.driverError?.constraint ?? e?.constraint;
+  return typeof c === 'string' ? c : undefined;
+}

@@ -1,0 +1,45 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Logger } from '@nestjs/common';
+import { DomainError, ERROR_CATALOG } from '../errors/domain-error';
+import { logUnexpected } from '../errors/problem.filter';
+import { toDomainError } from '../errors/to-domain-error';
+
+const logger = new Logger('GraphQL');
+
+/** Apollo's own codes that we keep as they are (parse and validation failures, persisted queries). */
+const APOLLO_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'BAD_USER_INPUT',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Gives every GraphQL error an `extensions.code` from the same table REST uses, and strips
+ * everything internal (stack traces, SQL, driver messages) outside development.
+ */
+export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  const apolloCode = formatted.extensions?.code;
+  if (!(original instanceof DomainError) && typeof apolloCode === 'string' && APOLLO_CODES.has(apolloCode)) {
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: apolloCode },
+    };
+  }
+  const domain = toDomainError(original);
+  logUnexpected(logger, original, domain.code);
+  const extensions: Record<string, unknown> = {
+    code: ERROR_CATALOG[domain.code].graphql,
+    reason: domain.code,
+  };
+  if (domain.errors?.length) extensions.errors = domain.errors;
+  if (typeof domain.extra?.retryAfter === 'number') extensions.retryAfter = domain.extra.retryAfter;
+  return { message: domain.message, locations: formatted.locations, path: formatted.path, extensions };
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+/**
+ * The environment, validated once at start-up. This file is the only place that reads
+ * process.env; everything else receives an AppConfig.
+ */
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  z
+    .string()
+    .regex(/^\d+$/, { message: `must be a whole number between ${min} and ${max}` })
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const nonNegative = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, { message: 'must be a non-negative number' })
+  .transform(Number);
+
+const postgresUrl = z
+  .string()
+  .regex(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' });
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_REPLICA_URLS: z
+    .string()
+    .optional()
+    .transform((v) =>
+      (v ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(postgresUrl)),
+  DB_POOL_SIZE: int(1, 1000).default(10),
+  DB_ACQUIRE_TIMEOUT_MS: int(1).default(2000),
+  DB_STATEMENT_TIMEOUT_MS: int(0).default(5000),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/\S+$/, { message: 'must be a redis:// or rediss:// URL' })
+    .optional(),
+  ADMIN_API_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  REACTION_TYPES: z
+    .string()
+    .default('veryGood')
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z
+        .array(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'each type must be a short identifier'))
+        .min(1, 'must name at least one type'),
+    ),
+  RATE_LIMIT_REACTIONS_PER_MINUTE: int(0).default(120),
+  RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(0).default(20),
+  TRUST_PROXY: bool.default(false),
+  RANKING_WEIGHT_VIEW: nonNegative.default(1),
+  RANKING_WEIGHT_REACTION: nonNegative.default(5),
+  IMPORT_MAX_BYTES: int(1024).default(104857600),
+  WEBHOOK_MAX_ATTEMPTS: int(1, 100).default(8),
+  WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  GRAPHQL_INTROSPECTION: bool.optional(),
+  METRICS_TOKEN: z.string().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATA_DIR: z.string().min(1).default('.data'),
+});
+
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  port: number;
+  /** Unset: the embedded PostgreSQL is started and this is filled in with its address. */
+  databaseUrl?: string;
+  replicaUrls: string[];
+  dbPoolSize: number;
+  dbAcquireTimeoutMs: number;
+  dbStatementTimeoutMs: number;
+  redisUrl?: string;
+  adminApiKey?: string;
+  reactionTypes: string[];
+  rateLimitReactionsPerMinute: number;
+  rateLimitAuthFailuresPerMinute: number;
+  trustProxy: boolean;
+  rankingWeightView: number;
+  rankingWeightReaction: number;
+  importMaxBytes: number;
+  webhookMaxAttempts: number;
+  webhookAllowPrivateUrls: boolean;
+  graphqlIntrospection: boolean;
+  metricsToken?: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Where the embedded PostgreSQL keeps its files. */
+  dataDir: string;
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/** A setting that cannot be used; its message is one line naming the setting. */
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ConfigError(`Invalid setting ${issue.path.join('.')}: ${issue.message}`);
+  }
+  const e = parsed.data;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    replicaUrls: e.DATABASE_REPLICA_URLS,
+    dbPoolSize: e.DB_POOL_SIZE,
+    dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
+    dbStatementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+    redisUrl: e.REDIS_URL,
+    adminApiKey: e.ADMIN_API_KEY,
+    reactionTypes: e.REACTION_TYPES,
+    rateLimitReactionsPerMinute: e.RATE_LIMIT_REACTIONS_PER_MINUTE,
+    rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
+    rankingWeightView: e.RANKING_WEIGHT_VIEW,
+    rankingWeightReaction: e.RANKING_WEIGHT_REACTION,
+    importMaxBytes: e.IMPORT_MAX_BYTES,
+    webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+    webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+    graphqlIntrospection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
+    metricsToken: e.METRICS_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    dataDir: e.DATA_DIR,
+  };
+}

@@ -1,0 +1,5 @@
+import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { SectionEntity } from '../sections/section.entity';
+
+/** Every table mapping; entities never leave their feature's repository. */
+export const ENTITIES = [SectionEntity, ApiKeyEntity];

@@ -1,0 +1,4 @@
+import { CreateSectionsAndApiKeys1795950000000 } from './1795950000000-CreateSectionsAndApiKeys';
+
+/** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
+export const MIGRATIONS = [CreateSectionsAndApiKeys1795950000000];

@@ -1,0 +1,141 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgCode } from '../common/errors/pg-errors';
+import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
+import type { CreateSectionInput, UpdateSectionInput } from './dto/section.input';
+import type { Section } from './section.model';
+import { SectionRepository } from './section.repository';
+import { SectionTree } from './section-tree';
+
+/**
+ * How long another instance may keep using a tree it loaded before re-reading it. Writes on this
+ * instance drop it at once; the contract allows other instances 1 s.
+ */
+const TREE_TTL_MS = 500;
+
+@Injectable()
+export class SectionsService {
+  private cached: { tree: Promise<SectionTree>; loadedAt: number } | null = null;
+
+  constructor(private readonly sections: SectionRepository) {}
+
+  /** The current tree, shared by every reader on this instance. */
+  tree(): Promise<SectionTree> {
+    const now = Date.now();
+    if (!this.cached || now - this.cached.loadedAt > TREE_TTL_MS) {
+      const tree = this.sections.findAll().then((rows) => new SectionTree(rows));
+      this.cached = { tree, loadedAt: now };
+      tree.catch(() => {
+        if (this.cached?.tree === tree) this.cached = null;
+      });
+    }
+    return this.cached.tree;
+  }
+
+  async list(): Promise<Section[]> {
+    return (await this.tree()).roots();
+  }
+
+  async find(key: IdOrSlug): Promise<Section | null> {
+    const tree = await this.tree();
+    const row = tree.find(key);
+    return row ? tree.toModel(row) : null;
+  }
+
+  async get(key: IdOrSlug): Promise<Section> {
+    const section = await this.find(key);
+    if (!section)
+      throw new DomainError('SECTION_NOT_FOUND', `No section ${'id' in key ? key.id : key.slug}.`);
+    return section;
+  }
+
+  async create(input: CreateSectionInput): Promise<Section> {
+    const id = await this.write(async (manager, tree) => {
+      const parentId = input.parent ? this.requireParent(tree, input.parent).id : null;
+      return this.sections.insert(manager, {
+        slug: input.slug,
+        name: input.name,
+        description: input.description ?? null,
+        parentId,
+      });
+    });
+    return this.get({ id });
+  }
+
+  async update(key: IdOrSlug, input: UpdateSectionInput): Promise<Section> {
+    const id = await this.write(async (manager, tree) => {
+      const row = tree.find(key);
+      if (!row) throw new DomainError('SECTION_NOT_FOUND', 'No such section.');
+      const patch: Parameters<SectionRepository['update']>[2] = {};
+      if (input.slug !== undefined) patch.slug = input.slug;
+      if (input.name !== undefined) patch.name = input.name;
+      if (input.description !== undefined) patch.description = input.description;
+      if (input.parent !== undefined) {
+        const parent = input.parent === null ? null : this.requireParent(tree, input.parent);
+        if (parent && tree.isDescendantOrSelf(parent.id, row.id)) {
+          throw new DomainError(
+            'SECTION_CYCLE',
+            `Moving ${row.slug} under ${parent.slug} would make a cycle.`,
+            [{ path: 'parent', message: 'would make a cycle' }],
+          );
+        }
+        patch.parentId = parent?.id ?? null;
+      }
+      if (Object.keys(patch).length) await this.sections.update(manager, row.id, patch);
+      return row.id;
+    });
+    return this.get({ id });
+  }
+
+  async remove(key: IdOrSlug): Promise<void> {
+    await this.write(async (manager, tree) => {
+      const row = tree.find(key);
+      if (!row) throw new DomainError('SECTION_NOT_FOUND', 'No such section.');
+      if (tree.subtreeIds(row.id).length > 1) {
+        throw new DomainError('SECTION_NOT_EMPTY', `Section ${row.slug} still has child sections.`);
+      }
+      await this.sections.delete(manager, row.id);
+    });
+  }
+
+  /** Drops this instance's copy of the tree (after a write here or a notice from another instance). */
+  invalidate(): void {
+    this.cached = null;
+  }
+
+  private requireParent(tree: SectionTree, slug: string) {
+    const parent = tree.find({ slug });
+    if (!parent) {
+      throw new DomainError('UNKNOWN_SECTION', `No section ${slug}.`, [
+        { path: 'parent', message: `no section ${slug}` },
+      ]);
+    }
+    return parent;
+  }
+
+  /** A tree change: in one transaction under the tree lock, against the tree as it is now. */
+  private async write<T>(
+    fn: (
+      manager: Parameters<Parameters<SectionRepository['inTreeTransaction']>[0]>[0],
+      tree: SectionTree,
+    ) => Promise<T>,
+  ): Promise<T> {
+    try {
+      return await this.sections.inTreeTransaction(async (manager) => {
+        const tree = new SectionTree(await this.sections.findAll(manager));
+        return fn(manager, tree);
+      });
+    } catch (err) {
+      const code = pgCode(err);
+      if (code === PG_UNIQUE_VIOLATION)
+        throw new DomainError('SLUG_TAKEN', 'A section with this slug exists.', [
+          { path: 'slug', message: 'is already in use' },
+        ]);
+      if (code === PG_FOREIGN_KEY_VIOLATION)
+        throw new DomainError('SECTION_NOT_EMPTY', 'The section still has articles.');
+      throw err;
+    } finally {
+      this.invalidate();
+    }
+  }
+}
