@@ -14,7 +14,7 @@ export interface ParseOptions {
   status?: ArticleStatus;
   /** RSS/Atom: also use an item's first category as its section (and sectionName). Default false. */
   categoryAsSection?: boolean;
-  /** Longest NDJSON line accepted, in bytes; a longer one is an error item. Default 10 MiB. */
+  /** NDJSON line buffer, in characters: a line that outgrows it fails the import (MALFORMED_BODY). Default 10 MiB. */
   maxLineBytes?: number;
 }
 

@@ -31,7 +31,15 @@ export async function* parseNdjson(
   options: ParseOptions = {},
 ): AsyncGenerator<ImportItem> {
   const maxLength = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const lines = pipeline(toReadable(source), split2({ maxLength }), () => undefined);
+  let split = 0; // lines cut so far, which may run ahead of the ones consumed
+  const splitter = split2(
+    (text: string) => {
+      split++;
+      return text;
+    },
+    { maxLength },
+  );
+  const lines = pipeline(toReadable(source), splitter, () => undefined);
   let line = 0;
   try {
     for await (const raw of lines as AsyncIterable<string>) {
@@ -49,7 +57,7 @@ export async function* parseNdjson(
     }
   } catch (e) {
     if (e instanceof Error && e.message === 'maximum buffer reached') {
-      throw malformed(`line ${line + 1} is longer than ${maxLength} characters`);
+      throw malformed(`line ${split + 1} is longer than ${maxLength} characters`);
     }
     throw e;
   }

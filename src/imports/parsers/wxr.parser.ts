@@ -120,9 +120,9 @@ function gmtDate(value: string | undefined): string | undefined {
   return Number.isNaN(Date.parse(iso)) ? value : new Date(iso).toISOString();
 }
 
-const BLOCK_COMMENT = /<!--\s*\/?wp:[\s\S]*?-->/g;
+const BLOCK_COMMENT = /\s*<!--\s*\/?wp:[\s\S]*?-->\s*/g;
 const BLOCK_LEVEL =
-  /^<\/?(?:p|h[1-6]|ul|ol|li|dl|blockquote|div|figure|figcaption|table|pre|hr|section|article|aside|header|footer|address|form|iframe|video|audio|details|hgroup|nav)\b/i;
+  /^<\/?(?:p|h[1-6]|ul|ol|li|dl|blockquote|div|figure|figcaption|table|pre|hr|section|article|aside|header|footer|address|form|iframe|video|audio|details|hgroup|nav|script|style)\b/i;
 
 /**
  * Post content as HTML. Block-editor posts (with `<!-- wp:… -->` comments) are already HTML: the
@@ -131,8 +131,16 @@ const BLOCK_LEVEL =
  */
 export function wordpressHtml(content: string): string | undefined {
   const hasBlocks = /<!--\s*wp:/.test(content);
-  const html = hasBlocks ? content.replace(BLOCK_COMMENT, '') : autop(content);
+  const html = hasBlocks ? blockHtml(content) : autop(content);
   return html.trim() || undefined;
+}
+
+function blockHtml(content: string): string {
+  return content
+    .split(BLOCK_COMMENT)
+    .map((part) => part.trim())
+    .filter((part) => part.length > 0)
+    .join('\n');
 }
 
 function autop(content: string): string {
