@@ -70,6 +70,7 @@ describe('NDJSON', () => {
     let produced = 0;
     async function* endless(): AsyncGenerator<Buffer> {
       for (;;) {
+        await Promise.resolve();
         produced++;
         yield Buffer.from(`{"title":"Line ${produced}"}\n`);
       }
