@@ -67,6 +67,13 @@ describe('IPTC ninjs', () => {
     ]);
   });
 
+  it('rejects a broken document as a whole', async () => {
+    const broken = '{\n  "uri": "urn:x",\n  "headlines": [\n';
+    await expect(collect(Readable.from([Buffer.from(broken)]))).rejects.toMatchObject({
+      code: 'MALFORMED_BODY',
+    });
+  });
+
   it('reads NDJSON of items, with per-line errors and forbidden keys refused', async () => {
     const lines = [
       JSON.stringify({ uri: 'urn:a', headlines: [{ role: 'main', value: 'A' }] }),

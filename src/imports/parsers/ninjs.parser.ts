@@ -65,7 +65,14 @@ function* ninjsDocuments(text: string): Generator<[number, unknown]> {
     return;
   }
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  if (lines.filter((l) => l.trim()).length === 0) throw malformed('the ninjs document is empty');
+  const first = lines.find((l) => l.trim());
+  if (first === undefined) throw malformed('the ninjs document is empty');
+  // NDJSON only when the first line is a whole JSON value; else it is one broken document.
+  try {
+    JSON.parse(first);
+  } catch (e) {
+    throw malformed(`malformed JSON: ${e instanceof Error ? e.message : String(e)}`);
+  }
   for (let i = 0; i < lines.length; i++) {
     if (!lines[i].trim()) continue;
     try {
