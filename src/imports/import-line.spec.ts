@@ -65,6 +65,11 @@ describe('validateImportLine', () => {
   it('requires a non-empty title', () => {
     expect(errors({})).toEqual(['title: is required']);
     expect(errors({ title: '   ' })).toEqual(['title: must not be empty']);
+    expect(errors({ title: 42 })).toEqual(['title: must be a string']);
+    expect(errors({ title: 'x', body: 'text' })[0]).toMatch(/^body: Invalid input: expected array/);
+    expect(errors({ title: 'x', body: [{ type: 'list', items: [] }] })).toEqual([
+      'body.0.ordered: is required',
+    ]);
   });
 
   it('checks slugs, statuses, dates, blocks and URLs', () => {

@@ -113,7 +113,11 @@ export const articleImportLineSchema = z
   .strictObject({
     externalId: optionalText(IMPORT_LIMITS.externalId),
     slug: slug.nullish().transform((v) => v ?? undefined),
-    title: z.string('is required').trim().min(1, 'must not be empty').max(IMPORT_LIMITS.title),
+    title: z
+      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(IMPORT_LIMITS.title),
     subtitle: optionalText(IMPORT_LIMITS.subtitle),
     dateline: optionalText(IMPORT_LIMITS.shortText),
     byline: optionalText(IMPORT_LIMITS.shortText),
@@ -198,9 +202,8 @@ function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] 
       }
       continue;
     }
-    const message =
-      issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
-    out.push({ path: base.join('.') || '(line)', message });
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    out.push({ path: base.join('.') || '(line)', message: missing ? 'is required' : issue.message });
   }
   return out;
 }
@@ -210,7 +213,7 @@ export function validateImportLine(value: unknown): ValidationResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, errors: [{ path: '(line)', message: 'must be a JSON object' }] };
   }
-  const result = articleImportLineSchema.safeParse(value);
+  const result = articleImportLineSchema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, input: compact(result.data) };
   return { ok: false, errors: issuesToFieldErrors(result.error.issues) };
 }
