@@ -1,0 +1,249 @@
+import { z } from 'zod';
+import { SLUG_MAX, SLUG_PATTERN } from '../common/http/id-or-slug.pipe';
+import type { FieldError } from '../common/errors/domain-error';
+
+/**
+ * One import line: the contract's Article input, as every import format (NDJSON, JSON, RSS, Atom,
+ * WordPress WXR, IPTC ninjs) produces it. Parsers build candidates and pass them through
+ * `validateImportLine`, so everything a parser yields has the same checked shape.
+ *
+ * Shape decisions where the contract is silent:
+ * - `tags` and `sections` come out as `[{ slug, name? }]`; a line may give plain slugs
+ *   (`"tags": ["politics"]`) or objects (`"tags": [{ "slug": "politics", "name": "Politics" }]`).
+ *   `name` is what a tag or section made on first use is called; absent, the writer decides.
+ * - `section` is the main section's slug; `sectionName` (imports only) names it for `createSections`.
+ * - `null` for an optional field means "none", the same as leaving it out; the output omits it.
+ * - `publishedAt` comes out as ISO-8601 UTC with milliseconds.
+ * - `bodyHtml` is NOT sanitised here: the article writer sanitises it as for any POST body.
+ * - At most one of `body`, `bodyHtml`, `bodyText`.
+ */
+
+export const ARTICLE_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const;
+export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+
+/** Fields of the Article that are output only: giving one in a line is an error naming it. */
+export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
+  'id',
+  'createdAt',
+  'updatedAt',
+  'deletedAt',
+  'viewCount',
+  'breadcrumb',
+  'revisions',
+  'revisionId',
+  'contentHash',
+  'related',
+  'recommendations',
+]);
+
+export const IMPORT_LIMITS = {
+  title: 500,
+  subtitle: 1000,
+  shortText: 300,
+  excerpt: 5000,
+  body: 5_000_000,
+  blocks: 5000,
+  blockText: 100_000,
+  terms: 100,
+  url: 2048,
+  externalId: 1000,
+} as const;
+
+const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
+
+/** Optional string: trimmed; null or missing means none. */
+function optionalText(max: number) {
+  return z
+    .string()
+    .max(max)
+    .nullish()
+    .transform((v) => (v == null ? undefined : v.trim() || undefined));
+}
+
+const slug = z.string().max(SLUG_MAX).regex(SLUG_PATTERN, SLUG_MESSAGE);
+const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(IMPORT_LIMITS.url);
+const blockText = z.string().max(IMPORT_LIMITS.blockText);
+
+const term = z
+  .union([slug, z.strictObject({ slug, name: z.string().trim().min(1).max(200).optional() })])
+  .transform((t) => (typeof t === 'string' ? { slug: t } : t));
+
+export const blockSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('paragraph'), text: blockText }),
+  z.strictObject({ type: z.literal('heading'), level: z.int().min(2).max(4), text: blockText }),
+  z.strictObject({ type: z.literal('quote'), text: blockText, cite: z.string().max(500).optional() }),
+  z.strictObject({
+    type: z.literal('list'),
+    ordered: z.boolean(),
+    items: z.array(blockText).max(1000),
+  }),
+  z.strictObject({
+    type: z.literal('image'),
+    url: httpUrl,
+    alt: z.string().max(1000),
+    caption: z.string().max(2000).optional(),
+    credit: z.string().max(500).optional(),
+  }),
+  z.strictObject({ type: z.literal('embed'), url: httpUrl, provider: z.string().max(100).optional() }),
+]);
+
+const heroImageSchema = z.strictObject({
+  url: httpUrl,
+  alt: optionalText(1000),
+  caption: optionalText(2000),
+  credit: optionalText(500),
+  width: z
+    .int()
+    .positive()
+    .nullish()
+    .transform((v) => v ?? undefined),
+  height: z
+    .int()
+    .positive()
+    .nullish()
+    .transform((v) => v ?? undefined),
+});
+
+const publishedAt = z.iso
+  .datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })
+  .nullish()
+  .transform((v) => (v == null ? undefined : new Date(v).toISOString()));
+
+export const articleImportLineSchema = z
+  .strictObject({
+    externalId: optionalText(IMPORT_LIMITS.externalId),
+    slug: slug.nullish().transform((v) => v ?? undefined),
+    title: z
+      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(IMPORT_LIMITS.title),
+    subtitle: optionalText(IMPORT_LIMITS.subtitle),
+    dateline: optionalText(IMPORT_LIMITS.shortText),
+    byline: optionalText(IMPORT_LIMITS.shortText),
+    source: optionalText(IMPORT_LIMITS.shortText),
+    excerpt: optionalText(IMPORT_LIMITS.excerpt),
+    body: z
+      .array(blockSchema)
+      .max(IMPORT_LIMITS.blocks)
+      .nullish()
+      .transform((v) => v ?? undefined),
+    bodyHtml: optionalText(IMPORT_LIMITS.body),
+    bodyText: optionalText(IMPORT_LIMITS.body),
+    section: slug.nullish().transform((v) => v ?? undefined),
+    sectionName: optionalText(200),
+    sections: z
+      .array(term)
+      .max(IMPORT_LIMITS.terms)
+      .nullish()
+      .transform((v) => v ?? undefined),
+    tags: z
+      .array(term)
+      .max(IMPORT_LIMITS.terms)
+      .nullish()
+      .transform((v) => v ?? undefined),
+    heroImage: heroImageSchema.nullish().transform((v) => v ?? undefined),
+    status: z
+      .enum(ARTICLE_STATUSES)
+      .nullish()
+      .transform((v) => v ?? undefined),
+    publishedAt,
+    relatedArticles: z
+      .array(z.string().min(1).max(SLUG_MAX))
+      .max(100)
+      .nullish()
+      .transform((v) => v ?? undefined),
+    reactions: z
+      .array(z.strictObject({ type: z.string().min(1).max(64), count: z.int().min(0) }))
+      .max(50)
+      .nullish()
+      .transform((v) => v ?? undefined),
+  })
+  .superRefine((line, ctx) => {
+    const bodies = (['body', 'bodyHtml', 'bodyText'] as const).filter((k) => line[k] !== undefined);
+    if (bodies.length > 1) {
+      ctx.addIssue({ code: 'custom', path: [bodies[1]], message: `give only one of ${bodies.join(', ')}` });
+    }
+    if (line.sectionName !== undefined && line.section === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['sectionName'], message: 'needs section' });
+    }
+  });
+
+export type ArticleImportInput = z.output<typeof articleImportLineSchema>;
+export type ImportBlock = z.output<typeof blockSchema>;
+export type ImportTerm = { slug: string; name?: string };
+export type ImportHeroImage = NonNullable<ArticleImportInput['heroImage']>;
+
+/** One item of an import, in input order. Exactly one of `input`, `skipped`, `error` is set. */
+export interface ImportItem {
+  /** 1-based: the physical line for NDJSON, the item's position for every other format. */
+  line: number;
+  externalId?: string;
+  input?: ArticleImportInput;
+  /** Not an article by design (a WordPress page, a ninjs picture…): counted, never an error. */
+  skipped?: true;
+  /** Why this item cannot be imported; the other items go on. */
+  error?: string;
+}
+
+export type ValidationResult = { ok: true; input: ArticleImportInput } | { ok: false; errors: FieldError[] };
+
+function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  const out: FieldError[] = [];
+  for (const issue of issues) {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const readOnly = base.length === 0 && READ_ONLY_FIELDS.has(key);
+        out.push({
+          path: [...base, key].join('.'),
+          message: readOnly ? 'is read-only' : 'is not a known field',
+        });
+      }
+      continue;
+    }
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    out.push({ path: base.join('.') || '(line)', message: missing ? 'is required' : issue.message });
+  }
+  return out;
+}
+
+/** Validates one line (already parsed JSON, or a parser's candidate) strictly. */
+export function validateImportLine(value: unknown): ValidationResult {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, errors: [{ path: '(line)', message: 'must be a JSON object' }] };
+  }
+  const result = articleImportLineSchema.safeParse(value, { reportInput: true });
+  if (result.success) return { ok: true, input: compact(result.data) };
+  return { ok: false, errors: issuesToFieldErrors(result.error.issues) };
+}
+
+export function formatFieldErrors(errors: FieldError[]): string {
+  return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+}
+
+/** The item for one candidate: validated input, or an error naming the fields. */
+export function toImportItem(line: number, candidate: unknown): ImportItem {
+  const externalId = externalIdOf(candidate);
+  const result = validateImportLine(candidate);
+  if (result.ok) {
+    const id = result.input.externalId;
+    return { line, ...(id ? { externalId: id } : {}), input: result.input };
+  }
+  return { line, ...(externalId ? { externalId } : {}), error: formatFieldErrors(result.errors) };
+}
+
+function externalIdOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const id = (value as { externalId?: unknown }).externalId;
+  return typeof id === 'string' && id.trim() ? id.trim().slice(0, IMPORT_LIMITS.externalId) : undefined;
+}
+
+/** Drops keys whose value is undefined, so two equal inputs serialise (and hash) the same. */
+function compact<T extends object>(value: T): T {
+  for (const key of Object.keys(value) as (keyof T)[]) {
+    if (value[key] === undefined) delete value[key];
+    else if (key === 'heroImage') compact(value[key] as object);
+  }
+  return value;
+}
