@@ -2,22 +2,32 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { WebhookEvent } from './webhook-events';
 
+export interface OutboxRow {
+  event: WebhookEvent;
+  articleId: string;
+  payload: Record<string, unknown>;
+  availableAt: Date | null;
+}
+
 @Injectable()
 export class OutboxRepository {
-  /** Written with the caller's manager, so the event commits or rolls back with the change. */
-  async insert(
-    manager: EntityManager,
-    row: {
-      event: WebhookEvent;
-      articleId: string;
-      payload: Record<string, unknown>;
-      availableAt: Date | null;
-    },
-  ): Promise<void> {
+  /**
+   * Written with the caller's manager, so the events commit or roll back with the change. One
+   * statement for any number of rows (an import batch).
+   */
+  async insert(manager: EntityManager, rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
     await manager.query(
       `INSERT INTO outbox_events (event, article_id, payload, available_at)
-       VALUES ($1, $2, $3::jsonb, coalesce($4::timestamptz, now()))`,
-      [row.event, row.articleId, JSON.stringify(row.payload), row.availableAt],
+       SELECT e.event, e.article_id, e.payload, coalesce(e.available_at, now())
+         FROM unnest($1::varchar[], $2::uuid[], $3::jsonb[], $4::timestamptz[])
+              AS e(event, article_id, payload, available_at)`,
+      [
+        rows.map((r) => r.event),
+        rows.map((r) => r.articleId),
+        rows.map((r) => JSON.stringify(r.payload)),
+        rows.map((r) => r.availableAt),
+      ],
     );
   }
 

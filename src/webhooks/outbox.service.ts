@@ -40,19 +40,32 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleDestroy
    * Records an event with the caller's transaction manager. availableAt in the future holds it
    * until then (a scheduled article's publish event: pass its publishedAt).
    */
-  async enqueue(
+  enqueue(
     manager: EntityManager,
     event: OutboxEventName,
     payload: OutboxPayload,
     availableAt?: Date,
   ): Promise<void> {
-    await this.outbox.insert(manager, {
-      event,
-      articleId: payload.articleId,
-      payload,
-      availableAt: availableAt ?? null,
-    });
-    if (availableAt && availableAt.getTime() > Date.now()) return;
+    return this.enqueueMany(manager, [{ event, payload, availableAt }]);
+  }
+
+  /** Several events in one statement (an import batch), with the caller's transaction manager. */
+  async enqueueMany(
+    manager: EntityManager,
+    events: { event: OutboxEventName; payload: OutboxPayload; availableAt?: Date }[],
+  ): Promise<void> {
+    if (events.length === 0) return;
+    await this.outbox.insert(
+      manager,
+      events.map((e) => ({
+        event: e.event,
+        articleId: e.payload.articleId,
+        payload: e.payload,
+        availableAt: e.availableAt ?? null,
+      })),
+    );
+    const now = Date.now();
+    if (events.every((e) => e.availableAt && e.availableAt.getTime() > now)) return;
     const runner = manager.queryRunner;
     if (runner?.isTransactionActive) this.waiting.add(runner);
     else this.dispatcher.nudge();

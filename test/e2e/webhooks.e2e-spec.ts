@@ -284,6 +284,28 @@ describe('Webhooks: signed deliveries from the outbox', () => {
     expect(d.lastError).toEqual(expect.any(String));
   });
 
+  it('a batch of events enqueued together (an import) is delivered in full, one each', async () => {
+    const r = await receiver();
+    const hook = await webhook(r.url, ['article.published']);
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    const outbox = t.dateline.app.get(OutboxService);
+    await t.dateline.app.get(DataSource).transaction((m) =>
+      outbox.enqueueMany(
+        m,
+        ids.map((articleId) => ({
+          event: 'article.published' as const,
+          payload: { articleId, batch: true },
+        })),
+      ),
+    );
+    await waitFor('five successful deliveries', async () => {
+      const d = await deliveries(hook.id);
+      return d.length === 5 && d.every((x) => x.status === 'succeeded') ? d : undefined;
+    });
+    for (const id of ids)
+      expect(r.about(id).map((g) => g.body.data)).toEqual([{ articleId: id, batch: true }]);
+  });
+
   it('an event a webhook did not subscribe to is not delivered to it', async () => {
     const r = await receiver();
     const hook = await webhook(r.url, ['article.published']);
