@@ -8,6 +8,7 @@ import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
+import { WebhookDispatcher } from './webhooks/webhook.dispatcher';
 
 export const API_PREFIX = 'api/v1';
 /** Body limit of every route but /imports (which has IMPORT_MAX_BYTES). */
@@ -81,6 +82,8 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
         // Filled in by the articles feature: demo content on an empty database.
       }
     });
+    // Only now do the outbox tables surely exist; it stops by itself when the app closes.
+    app.get(WebhookDispatcher).start();
 
     return {
       app,

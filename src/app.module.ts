@@ -13,6 +13,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { SectionsModule } from './sections/sections.module';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Wires configuration, the database, GraphQL and the feature modules; nothing else. */
 @Module({})
@@ -28,6 +29,7 @@ export class AppModule {
         HealthModule,
         ApiKeysModule,
         SectionsModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -94,6 +94,16 @@ export interface AppConfig {
   importMaxBytes: number;
   webhookMaxAttempts: number;
   webhookAllowPrivateUrls: boolean;
+  /**
+   * Webhook dispatcher tuning; not environment settings (tests shrink them). The first retry
+   * waits about webhookRetryBaseMs, each next one twice as long, at most webhookRetryMaxMs.
+   */
+  webhookRetryBaseMs: number;
+  webhookRetryMaxMs: number;
+  /** How long one delivery may take before it counts as failed. */
+  webhookTimeoutMs: number;
+  /** How often each instance looks for due events and deliveries (also nudged by local writes). */
+  webhookPollIntervalMs: number;
   graphqlIntrospection: boolean;
   metricsToken?: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -133,6 +143,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importMaxBytes: e.IMPORT_MAX_BYTES,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+    webhookRetryBaseMs: 5_000,
+    webhookRetryMaxMs: 3_600_000,
+    webhookTimeoutMs: 5_000,
+    webhookPollIntervalMs: 300,
     graphqlIntrospection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,

@@ -26,7 +26,12 @@ export class EmbeddedPostgres {
       mkdirSync(location, { recursive: true });
     }
     const db = await PGlite.create(location);
-    const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections });
+    const server = new PGLiteSocketServer({
+      db: keepExtendedQueriesTogether(db),
+      host: '127.0.0.1',
+      port: 0,
+      maxConnections,
+    });
     await server.start();
     const url = `postgresql://postgres@${server.getServerConn()}/postgres`;
     return new EmbeddedPostgres(db, server, url);
@@ -36,4 +41,34 @@ export class EmbeddedPostgres {
     await this.server.stop();
     await this.db.close();
   }
+}
+
+/** Extended-protocol messages that belong to a batch ended by Sync: Parse, Bind, Describe, Execute, Close, Flush. */
+const EXTENDED_BATCH = new Set(['P', 'B', 'D', 'E', 'C', 'H'].map((c) => c.charCodeAt(0)));
+const SYNC = 'S'.charCodeAt(0);
+
+/**
+ * pglite-socket queues each protocol message on its own, so with several connections a
+ * parameterised query (Parse, Bind, Execute, Sync) from one could be split by another's, and the
+ * session's one unnamed statement overwritten ("bind message supplies 1 parameters, but prepared
+ * statement requires 2"). Its queue already keeps a connection's messages together while a
+ * transaction is open; this makes it do the same until the batch's Sync.
+ */
+function keepExtendedQueriesTogether(db: PGlite): PGlite {
+  let batchOpen = false;
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'isInTransaction') return () => batchOpen || target.isInTransaction();
+      if (prop === 'execProtocolRawStream') {
+        return (message: Uint8Array, options: Parameters<PGlite['execProtocolRawStream']>[1]) => {
+          const type = message[0];
+          if (EXTENDED_BATCH.has(type)) batchOpen = true;
+          else if (type === SYNC) batchOpen = false;
+          return target.execProtocolRawStream(message, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }

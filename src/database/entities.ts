@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { SectionEntity } from '../sections/section.entity';
+import { WebhookEntity } from '../webhooks/webhook.entity';
 
 /** Every table mapping; entities never leave their feature's repository. */
-export const ENTITIES = [SectionEntity, ApiKeyEntity];
+export const ENTITIES = [SectionEntity, ApiKeyEntity, WebhookEntity];

@@ -1,0 +1,84 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { WebhookEntity } from './webhook.entity';
+import type { DeliveryStatus, WebhookEvent } from './webhook-events';
+
+/** A webhook as the service sees it: never with its secret. */
+export interface WebhookRecord {
+  id: string;
+  url: string;
+  events: WebhookEvent[];
+  createdAt: Date;
+}
+
+export interface DeliveryRecord {
+  id: string;
+  event: WebhookEvent;
+  status: DeliveryStatus;
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+}
+
+@Injectable()
+export class WebhookRepository {
+  private readonly repo: Repository<WebhookEntity>;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.repo = dataSource.getRepository(WebhookEntity);
+  }
+
+  async insert(row: { url: string; events: WebhookEvent[]; secret: string }): Promise<WebhookRecord> {
+    const saved = await this.repo.save(this.repo.create(row));
+    return { id: saved.id, url: saved.url, events: saved.events, createdAt: saved.createdAt };
+  }
+
+  async listLive(): Promise<WebhookRecord[]> {
+    return this.dataSource.query(
+      `SELECT id, url, events, created_at AS "createdAt"
+         FROM webhooks WHERE deleted_at IS NULL ORDER BY created_at, id`,
+    );
+  }
+
+  async existsLive(id: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM webhooks WHERE id = $1 AND deleted_at IS NULL`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Soft-deletes a live webhook and, in the same statement, ends its pending deliveries (a try in
+   * flight may finish, but its outcome no longer changes them). False when there was none.
+   */
+  async softDelete(id: string): Promise<boolean> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `WITH gone AS (
+         UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id
+       ), stopped AS (
+         UPDATE webhook_deliveries
+            SET status = 'failed', last_error = 'webhook deleted', updated_at = now()
+          WHERE webhook_id IN (SELECT id FROM gone) AND status = 'pending'
+       )
+       SELECT id FROM gone`,
+      [id],
+    );
+    return rows.length > 0;
+  }
+
+  /** Newest first: by fan-out time, then by the order the events happened. */
+  async listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
+    return this.dataSource.query(
+      `SELECT id, event, status, attempts, last_status_code AS "lastStatusCode", last_error AS "lastError",
+              created_at AS "createdAt", delivered_at AS "deliveredAt"
+         FROM webhook_deliveries
+        WHERE webhook_id = $1
+        ORDER BY created_at DESC, event_id DESC
+        LIMIT $2`,
+      [webhookId, limit],
+    );
+  }
+}

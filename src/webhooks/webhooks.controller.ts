@@ -1,0 +1,50 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { RequireRole } from '../common/auth/decorators';
+import { UuidPipe } from '../common/http/id-or-slug.pipe';
+import { CreateWebhookInput } from './dto/create-webhook.input';
+import { ListDeliveriesArgs } from './dto/list-deliveries.args';
+import { Webhook, WebhookDeliveryList, WebhookList } from './webhook.model';
+import { WebhooksService } from './webhooks.service';
+
+@ApiTags('webhooks')
+@ApiBearerAuth()
+@RequireRole('admin')
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: Webhook, description: 'The secret is not echoed back.' })
+  create(@Body() input: CreateWebhookInput): Promise<Webhook> {
+    return this.webhooks.create(input);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: WebhookList })
+  async list(): Promise<WebhookList> {
+    return { data: await this.webhooks.list() };
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Deleted; its pending deliveries stop.' })
+  remove(@Param('id', UuidPipe) id: string): Promise<void> {
+    return this.webhooks.remove(id);
+  }
+
+  @Get(':id/deliveries')
+  @ApiOkResponse({ type: WebhookDeliveryList })
+  async deliveries(
+    @Param('id', UuidPipe) id: string,
+    @Query() args: ListDeliveriesArgs,
+  ): Promise<WebhookDeliveryList> {
+    return { data: await this.webhooks.deliveries(id, args.limit) };
+  }
+}

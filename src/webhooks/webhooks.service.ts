@@ -1,0 +1,59 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { CreateWebhookInput } from './dto/create-webhook.input';
+import { parseWebhookUrl, webhookUrlProblem } from './private-address';
+import { WebhookRepository, type DeliveryRecord, type WebhookRecord } from './webhook.repository';
+import type { Webhook, WebhookDelivery } from './webhook.model';
+
+const DEFAULT_DELIVERIES_LIMIT = 50;
+
+function toWebhook(r: WebhookRecord): Webhook {
+  return { id: r.id, url: r.url, events: r.events, createdAt: r.createdAt.toISOString() };
+}
+
+function toDelivery(r: DeliveryRecord): WebhookDelivery {
+  return {
+    id: r.id,
+    event: r.event,
+    status: r.status,
+    attempts: r.attempts,
+    lastStatusCode: r.lastStatusCode,
+    lastError: r.lastError,
+    createdAt: r.createdAt.toISOString(),
+    deliveredAt: r.deliveredAt ? r.deliveredAt.toISOString() : null,
+  };
+}
+
+@Injectable()
+export class WebhooksService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly webhooks: WebhookRepository,
+  ) {}
+
+  async create(input: CreateWebhookInput): Promise<Webhook> {
+    const problem = await webhookUrlProblem(input.url, this.config.webhookAllowPrivateUrls);
+    if (problem) throw DomainError.validation([{ path: 'url', message: problem }]);
+    // Stored as parsed, so deliveries go exactly where the check looked.
+    const url = parseWebhookUrl(input.url)!.href;
+    return toWebhook(await this.webhooks.insert({ url, events: input.events, secret: input.secret }));
+  }
+
+  async list(): Promise<Webhook[]> {
+    return (await this.webhooks.listLive()).map(toWebhook);
+  }
+
+  async remove(id: string): Promise<void> {
+    if (!(await this.webhooks.softDelete(id))) throw this.notFound(id);
+  }
+
+  async deliveries(id: string, limit = DEFAULT_DELIVERIES_LIMIT): Promise<WebhookDelivery[]> {
+    if (!(await this.webhooks.existsLive(id))) throw this.notFound(id);
+    return (await this.webhooks.listDeliveries(id, limit)).map(toDelivery);
+  }
+
+  private notFound(id: string): DomainError {
+    return new DomainError('WEBHOOK_NOT_FOUND', `No webhook ${id}.`);
+  }
+}
