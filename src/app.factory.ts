@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
+import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
@@ -66,6 +67,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       ],
     });
     const fastify = app.getHttpAdapter().getInstance();
+    limitGraphqlDocumentSize(fastify);
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: 'api/docs-json',
     });
