@@ -109,7 +109,15 @@ describe('Hardening: GraphQL over HTTP', () => {
       }),
       key: t.editorKey,
     });
-    expect(form.status).toBe(400);
+    // Refused before Apollo sees it: JSON routes take no text/plain (415); Apollo's own CSRF
+    // check would answer 400.
+    expect([400, 415]).toContain(form.status);
+    const urlencoded = await raw(t, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `query=${encodeURIComponent(`mutation { createSection(input: { slug: "${slug}", name: "X" }) { slug } }`)}`,
+      key: t.editorKey,
+    });
+    expect([400, 415]).toContain(urlencoded.status);
     expect(await sectionExists(slug)).toBe(false);
   });
 

@@ -62,6 +62,12 @@ export function toDomainError(err: unknown): DomainError {
   }
   const fastifyCode = (err as { code?: unknown; statusCode?: unknown } | null)?.code;
   const statusCode = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (fastifyCode === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new DomainError('URI_TOO_LONG', 'A path parameter is too long.');
+  }
+  if (fastifyCode === 'FST_ERR_BAD_URL') {
+    return new DomainError('MALFORMED_URL', 'The URL is not valid.');
+  }
   if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) {
     return new DomainError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
   }
