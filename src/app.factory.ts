@@ -55,11 +55,19 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
   }
   try {
     const frameworkLogger = new Logger('HTTP');
+    const requestTimeoutMs = config.httpRequestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const adapter = new FastifyAdapter({
       trustProxy: config.trustProxy,
       bodyLimit: DEFAULT_BODY_LIMIT,
       // A slow client (slowloris, a body that never ends) cannot hold a connection open forever.
-      requestTimeout: config.httpRequestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      requestTimeout: requestTimeoutMs,
+      // Given to Node's createServer as well: set only afterwards (as Fastify does), Node applies
+      // it to headers but not to a body that never ends. Node checks it this often (30 s by
+      // default, which would double the timeout).
+      http: {
+        requestTimeout: requestTimeoutMs,
+        connectionsCheckingInterval: Math.max(100, Math.min(2000, Math.floor(requestTimeoutMs / 4))),
+      },
       connectionTimeout: 60_000,
       // Fastify's defaults, spelled out: a body with __proto__ or constructor.prototype is refused.
       onProtoPoisoning: 'error',

@@ -25,13 +25,16 @@ const UNAVAILABLE_MESSAGES = [
 ];
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
+  // Not `instanceof Error`: errors made by Node's own net module come from another realm under
+  // some runners (Jest's sandbox), and a socket error is exactly what must be recognised here.
+  if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_SQLSTATES.has(code)) return true;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
   const driverError = (err as { driverError?: unknown }).driverError;
   if (driverError && driverError !== err && isDatabaseUnavailable(driverError)) return true;
-  return UNAVAILABLE_MESSAGES.some((m) => err.message.includes(m));
+  const message = (err as { message?: unknown }).message;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
 }
 
 /**
