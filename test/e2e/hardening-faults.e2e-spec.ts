@@ -104,6 +104,34 @@ describe('Hardening: database faults', () => {
   });
 
   itReal(
+    'a database that stops answering: requests end in 503 after the query timeout, then recover',
+    async () => {
+      const relay = await TcpRelay.start(testDatabaseUrl());
+      // statement_timeout 300 ms; the client-side read timeout (300 + 1000 ms) covers a server
+      // whose answers do not arrive at all.
+      const t = await startTestApp({
+        databaseUrl: relay.url,
+        dbStatementTimeoutMs: 300,
+        nodeEnv: 'production',
+      });
+      try {
+        expect((await t.admin.get('/api/v1/api-keys')).status).toBe(200);
+        relay.delay(2500);
+        const { value: res, ms } = await timed(() => t.admin.get('/api/v1/api-keys'));
+        expectProblem(res, 503);
+        expect(ms).toBeLessThan(5000);
+        relay.restore();
+        expect(
+          await eventually(async () => (await t.admin.get('/api/v1/api-keys')).status === 200, 10_000),
+        ).toBe(true);
+      } finally {
+        await t.close();
+        await relay.close();
+      }
+    },
+  );
+
+  itReal(
     'an idle pooled connection terminated by the server: the process survives and the next request succeeds',
     async () => {
       const t = await startTestApp();

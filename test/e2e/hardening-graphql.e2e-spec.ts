@@ -7,11 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { formatGraphqlError } from '../../src/common/graphql/format-error';
 import { MAX_ALIASES, MAX_DEPTH, MAX_DOCUMENT_BYTES } from '../../src/common/graphql/limits';
 import { expectNoLeak } from '../support/no-leak';
-import { testDatabaseUrl } from '../support/test-database';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
 async function raw(
@@ -269,18 +268,22 @@ describe('Hardening: GraphQL in production', () => {
 });
 
 describe('Hardening: internal errors are masked (unit, with a real PostgreSQL error)', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp();
+  });
+  afterAll(() => t.close());
+
   it('a driver error from a resolver becomes INTERNAL_SERVER_ERROR without SQL or stack', async () => {
-    const client = new Client({ connectionString: testDatabaseUrl() });
-    await client.connect();
-    let pgError: unknown;
-    try {
-      await client.query('SELECT secret_column FROM no_such_table_for_the_test WHERE id = $1', [1]);
-    } catch (err) {
-      pgError = err;
-    } finally {
-      await client.end();
-    }
-    expect(pgError).toBeInstanceOf(Error);
+    // A real failed query through the app's own DataSource: the error a repository would throw.
+    const pgError: unknown = await t.dateline.app
+      .get(DataSource)
+      .query('SELECT secret_column FROM no_such_table_for_the_test WHERE id = $1', [1])
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+    expect(String((pgError as Error).message)).toMatch(/no_such_table_for_the_test/);
     const wrapped = new GraphQLError((pgError as Error).message, {
       path: ['sections'],
       originalError: pgError as Error,

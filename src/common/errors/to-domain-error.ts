@@ -22,6 +22,8 @@ const UNAVAILABLE_MESSAGES = [
   'Client has encountered a connection error',
   'Connection ended',
   'Too many connections',
+  // pg's client-side query_timeout: the server stopped answering altogether.
+  'Query read timeout',
 ];
 
 export function isDatabaseUnavailable(err: unknown): boolean {
