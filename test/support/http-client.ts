@@ -1,7 +1,7 @@
 import { expectNoLeak } from './no-leak';
 
 export interface HttpClientOptions {
-  /** Check every error answer (status >= 400) for stack traces and SQL: on for production apps. */
+  /** Check every error answer (status >= 400, GraphQL errors) for stack traces and SQL: on for production apps. */
   checkLeaks?: boolean;
 }
 
@@ -41,7 +41,9 @@ export class HttpClient {
     }
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers: h, body: payload });
     const text = await res.text();
-    if (this.options.checkLeaks && res.status >= 400) expectNoLeak(text, `${method} ${path} (${res.status})`);
+    // GraphQL answers errors with 200 too: those are checked as well.
+    const isError = res.status >= 400 || (path.startsWith('/graphql') && text.includes('"errors"'));
+    if (this.options.checkLeaks && isError) expectNoLeak(text, `${method} ${path} (${res.status})`);
     let parsed: unknown = text;
     if (/json/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed as T, text };

@@ -17,14 +17,24 @@ export interface TestApp {
 }
 
 /** The settings a test server starts with: quiet, test mode, no rate limits unless asked for. */
+/**
+ * `DATELINE_TEST_NODE_ENV=production npm test` runs every test server in production mode, so
+ * that every error answer of the whole suite is checked for stack traces and SQL. Introspection
+ * stays on there (tests introspect); `nodeEnv: 'production'` alone turns it off as in production.
+ */
+const suiteNodeEnv = process.env.DATELINE_TEST_NODE_ENV === 'production' ? 'production' : 'test';
+
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
-  const nodeEnv = overrides.nodeEnv ?? 'test';
+  const nodeEnv = overrides.nodeEnv ?? suiteNodeEnv;
+  const introspection =
+    overrides.nodeEnv === undefined && suiteNodeEnv === 'production' ? { graphqlIntrospection: true } : {};
   return {
     ...loadConfig({ NODE_ENV: nodeEnv, LOG_LEVEL: 'silent' }),
     databaseUrl: testDatabaseUrl(),
     dbPoolSize: 4,
     rateLimitReactionsPerMinute: 0,
     rateLimitAuthFailuresPerMinute: 0,
+    ...introspection,
     ...overrides,
   };
 }
