@@ -1,10 +1,13 @@
-import { RequestMethod, type INestApplication } from '@nestjs/common';
+import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
+import { sendProblem } from './common/errors/problem.filter';
+import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
@@ -13,6 +16,10 @@ import { WebhookDispatcher } from './webhooks/webhook.dispatcher';
 export const API_PREFIX = 'api/v1';
 /** Body limit of every route but /imports (which has IMPORT_MAX_BYTES). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
+/** Longest path parameter: a slug is at most 200 characters; longer is 414 (problem+json). */
+export const MAX_PARAM_LENGTH = 512;
+/** A request (headers and body) must arrive within this, so a slow client cannot hold a socket. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface Dateline {
   app: NestFastifyApplication;
@@ -48,15 +55,34 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     config = { ...config, databaseUrl: embedded.url };
   }
   try {
+    const frameworkLogger = new Logger('HTTP');
+    const requestTimeoutMs = config.httpRequestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const adapter = new FastifyAdapter({
       trustProxy: config.trustProxy,
       bodyLimit: DEFAULT_BODY_LIMIT,
-      // A slow client cannot hold a connection open forever.
-      requestTimeout: 30_000,
+      // A slow client (slowloris, a body that never ends) cannot hold a connection open forever.
+      requestTimeout: requestTimeoutMs,
+      // Given to Node's createServer as well: set only afterwards (as Fastify does), Node applies
+      // it to headers but not to a body that never ends. Node checks it this often (30 s by
+      // default, which would double the timeout).
+      http: {
+        requestTimeout: requestTimeoutMs,
+        connectionsCheckingInterval: Math.max(100, Math.min(2000, Math.floor(requestTimeoutMs / 4))),
+      },
       connectionTimeout: 60_000,
+      // Fastify's defaults, spelled out: a body with __proto__ or constructor.prototype is refused.
+      onProtoPoisoning: 'error',
+      onConstructorPoisoning: 'error',
+      routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+      // Bad URLs and over-long parameters are answered by the router itself: problem+json too.
+      frameworkErrors: (err: Error, _req: FastifyRequest, reply: FastifyReply) =>
+        sendProblem(frameworkLogger, err, reply),
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
       bufferLogs: false,
+      // Fastify's own JSON parser (secure-json-parse, with the poisoning options above) is the
+      // only body parser: Nest's would add application/x-www-form-urlencoded, which no route takes.
+      bodyParser: false,
       logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
     });
     app.setGlobalPrefix(API_PREFIX, {
@@ -67,6 +93,9 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       ],
     });
     const fastify = app.getHttpAdapter().getInstance();
+    limitGraphqlDocumentSize(fastify);
+    // JSON routes take JSON: a text/plain body (a cross-site "simple" request) is 415, not parsed.
+    fastify.removeContentTypeParser('text/plain');
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: 'api/docs-json',
     });

@@ -109,6 +109,11 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Where the embedded PostgreSQL keeps its files. */
   dataDir: string;
+  /**
+   * How long a client may take to send a whole request (Fastify's requestTimeout). Not an
+   * environment setting: the default (30 s) is right for production; tests shorten it.
+   */
+  httpRequestTimeoutMs?: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

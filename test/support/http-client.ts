@@ -1,3 +1,10 @@
+import { expectNoLeak } from './no-leak';
+
+export interface HttpClientOptions {
+  /** Check every error answer (status >= 400, GraphQL errors) for stack traces and SQL: on for production apps. */
+  checkLeaks?: boolean;
+}
+
 export interface HttpAnswer<T = any> {
   status: number;
   headers: Headers;
@@ -16,6 +23,7 @@ export class HttpClient {
   constructor(
     readonly baseUrl: string,
     readonly key?: string,
+    readonly options: HttpClientOptions = {},
   ) {}
 
   async request<T = any>(
@@ -33,6 +41,9 @@ export class HttpClient {
     }
     const res = await fetch(`${this.baseUrl}${path}`, { method, headers: h, body: payload });
     const text = await res.text();
+    // GraphQL answers errors with 200 too: those are checked as well.
+    const isError = res.status >= 400 || (path.startsWith('/graphql') && text.includes('"errors"'));
+    if (this.options.checkLeaks && isError) expectNoLeak(text, `${method} ${path} (${res.status})`);
     let parsed: unknown = text;
     if (/json/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed as T, text };

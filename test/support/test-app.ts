@@ -17,33 +17,49 @@ export interface TestApp {
 }
 
 /** The settings a test server starts with: quiet, test mode, no rate limits unless asked for. */
+/**
+ * `DATELINE_TEST_NODE_ENV=production npm test` runs every test server in production mode, so
+ * that every error answer of the whole suite is checked for stack traces and SQL. Introspection
+ * stays on there (tests introspect); `nodeEnv: 'production'` alone turns it off as in production.
+ */
+const suiteNodeEnv = process.env.DATELINE_TEST_NODE_ENV === 'production' ? 'production' : 'test';
+
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
+  const nodeEnv = overrides.nodeEnv ?? suiteNodeEnv;
+  const introspection =
+    overrides.nodeEnv === undefined && suiteNodeEnv === 'production' ? { graphqlIntrospection: true } : {};
   return {
-    ...loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent' }),
+    ...loadConfig({ NODE_ENV: nodeEnv, LOG_LEVEL: 'silent' }),
     databaseUrl: testDatabaseUrl(),
     dbPoolSize: 4,
     rateLimitReactionsPerMinute: 0,
     rateLimitAuthFailuresPerMinute: 0,
+    ...introspection,
     ...overrides,
   };
 }
 
-/** Starts the real application on a free port, with a fresh editor key and admin key. */
+/**
+ * Starts the real application on a free port, with a fresh editor key and admin key. With
+ * `nodeEnv: 'production'` (introspection then off, as in production) every client checks each
+ * error answer it gets for stack traces and SQL (expectNoLeak).
+ */
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
   const dateline = await createApp(testConfig(overrides));
   await dateline.app.listen({ port: 0, host: '127.0.0.1' });
   const address = dateline.app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no address');
   const url = `http://127.0.0.1:${address.port}`;
+  const clientOptions = { checkLeaks: dateline.config.nodeEnv === 'production' };
   const keys = dateline.app.get(ApiKeysService);
   const editorKey = (await keys.create('test editor', 'editor')).key;
   const adminKey = (await keys.create('test admin', 'admin')).key;
   return {
     dateline,
     url,
-    anonymous: new HttpClient(url),
-    editor: new HttpClient(url, editorKey),
-    admin: new HttpClient(url, adminKey),
+    anonymous: new HttpClient(url, undefined, clientOptions),
+    editor: new HttpClient(url, editorKey, clientOptions),
+    admin: new HttpClient(url, adminKey, clientOptions),
     editorKey,
     adminKey,
     close: () => dateline.close(),

@@ -24,6 +24,7 @@ interface CatalogEntry {
 export const ERROR_CATALOG = {
   VALIDATION_FAILED: { status: 400, title: 'Invalid input', graphql: 'BAD_USER_INPUT' },
   MALFORMED_BODY: { status: 400, title: 'Malformed request body', graphql: 'BAD_USER_INPUT' },
+  MALFORMED_URL: { status: 400, title: 'Malformed URL', graphql: 'BAD_USER_INPUT' },
   SECTION_CYCLE: { status: 400, title: 'Section cycle', graphql: 'BAD_USER_INPUT' },
   UNKNOWN_SECTION: { status: 400, title: 'Unknown section', graphql: 'BAD_USER_INPUT' },
   UNKNOWN_REACTION_TYPE: { status: 400, title: 'Unknown reaction type', graphql: 'BAD_USER_INPUT' },
@@ -40,6 +41,7 @@ export const ERROR_CATALOG = {
   SECTION_NOT_EMPTY: { status: 409, title: 'Section is not empty', graphql: 'CONFLICT' },
   EXTERNAL_ID_TAKEN: { status: 409, title: 'External id already in use', graphql: 'CONFLICT' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large', graphql: 'PAYLOAD_TOO_LARGE' },
+  URI_TOO_LONG: { status: 414, title: 'URI too long', graphql: 'BAD_USER_INPUT' },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',

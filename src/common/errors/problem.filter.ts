@@ -32,7 +32,14 @@ export class ProblemFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): unknown {
-    if (host.getType<string>() === 'graphql') return exception;
+    if (host.getType<string>() === 'graphql') {
+      // Returned, not thrown, so graphql-js must recognise it as an error: anything that is not
+      // an Error of this realm (a thrown string, a socket error from another realm) becomes one.
+      if (exception instanceof Error) return exception;
+      const domain = toDomainError(exception);
+      logUnexpected(this.logger, exception, domain.code);
+      return domain;
+    }
     const http = host.switchToHttp();
     const req = http.getRequest<FastifyRequest | undefined>();
     if (!req) return exception;

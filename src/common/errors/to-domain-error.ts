@@ -22,16 +22,21 @@ const UNAVAILABLE_MESSAGES = [
   'Client has encountered a connection error',
   'Connection ended',
   'Too many connections',
+  // pg's client-side query_timeout: the server stopped answering altogether.
+  'Query read timeout',
 ];
 
 export function isDatabaseUnavailable(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
+  // Not `instanceof Error`: errors made by Node's own net module come from another realm under
+  // some runners (Jest's sandbox), and a socket error is exactly what must be recognised here.
+  if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string' && UNAVAILABLE_SQLSTATES.has(code)) return true;
   if (code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'ETIMEDOUT') return true;
   const driverError = (err as { driverError?: unknown }).driverError;
   if (driverError && driverError !== err && isDatabaseUnavailable(driverError)) return true;
-  return UNAVAILABLE_MESSAGES.some((m) => err.message.includes(m));
+  const message = (err as { message?: unknown }).message;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((m) => message.includes(m));
 }
 
 /**
@@ -62,6 +67,12 @@ export function toDomainError(err: unknown): DomainError {
   }
   const fastifyCode = (err as { code?: unknown; statusCode?: unknown } | null)?.code;
   const statusCode = (err as { statusCode?: unknown } | null)?.statusCode;
+  if (fastifyCode === 'FST_ERR_MAX_PARAM_LENGTH') {
+    return new DomainError('URI_TOO_LONG', 'A path parameter is too long.');
+  }
+  if (fastifyCode === 'FST_ERR_BAD_URL') {
+    return new DomainError('MALFORMED_URL', 'The URL is not valid.');
+  }
   if (fastifyCode === 'FST_ERR_CTP_BODY_TOO_LARGE' || statusCode === 413) {
     return new DomainError('PAYLOAD_TOO_LARGE', 'The request body is too large.');
   }

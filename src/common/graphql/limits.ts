@@ -1,0 +1,46 @@
+/**
+ * Every limit the GraphQL endpoint (and list pagination) enforces, in one place, each with the
+ * reason for its number. A request over a limit is refused before any resolver runs.
+ */
+
+/**
+ * Deepest selection allowed. The deepest legitimate query of the schema (article → section →
+ * breadcrumb → … or related → article → tags) is about 6 levels; 10 leaves room for fragments
+ * while stopping recursive `related { article { related { … } } }` bombs.
+ */
+export const MAX_DEPTH = 10;
+
+/**
+ * Most aliases in one operation. A front page asks for a handful of lists under aliases
+ * (top stories, each section's latest); 15 covers that, while 100 aliases of one expensive field
+ * (the classic alias-amplification and brute-force-in-one-request attack) is refused.
+ */
+export const MAX_ALIASES = 15;
+
+/**
+ * Cost budget of one operation: every field costs 1, and the fields under a list are multiplied
+ * by the list's `first`/`limit` argument (or LIST_DEFAULT_SIZE without one). A home page of
+ * 20 articles with their sections, tags and reactions costs a few hundred; 5000 still allows a
+ * full page of 100 articles with their nested fields, and refuses nested lists of lists.
+ */
+export const MAX_COST = 5000;
+
+/** How many items a list without a `first`/`limit` argument is assumed to return, for the cost. */
+export const LIST_DEFAULT_SIZE = 20;
+
+/**
+ * Largest `first` or `limit` a client may ask for, in REST and in GraphQL (the contract's
+ * `limit (1–100)`). A bigger page is a cursor away; an unbounded one is a denial of service.
+ */
+export const MAX_PAGE_SIZE = 100;
+
+/** Names of the page-size arguments the cap and the cost apply to. */
+export const PAGE_SIZE_ARGUMENTS = ['first', 'limit'] as const;
+
+/**
+ * Longest GraphQL document (the `query` text), in bytes, by POST or GET. Hand-written queries
+ * are a few KiB; 100 KiB is generous and keeps parsing cheap. Longer documents are 413 (clients
+ * with very large documents should use persisted queries). POST bodies are also bounded by the
+ * 1 MiB body limit of every route; GET URLs by Node's 16 KiB header limit.
+ */
+export const MAX_DOCUMENT_BYTES = 100 * 1024;
