@@ -2,12 +2,14 @@ import { RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
+import { requestIdOf } from './observability/logging';
 
 export const API_PREFIX = 'api/v1';
 /** Body limit of every route but /imports (which has IMPORT_MAX_BYTES). */
@@ -53,11 +55,17 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       // A slow client cannot hold a connection open forever.
       requestTimeout: 30_000,
       connectionTimeout: 60_000,
+      // On close, keep-alive connections with no request in flight are closed at once.
+      forceCloseConnections: 'idle',
+      // X-Request-Id from the client when usable, else a UUID (logs, the answer header).
+      genReqId: requestIdOf,
+      requestIdHeader: false,
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-      bufferLogs: false,
-      logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
+      bufferLogs: true,
     });
+    // Nest's own messages go through pino too (JSON, LOG_LEVEL).
+    app.useLogger(app.get(Logger));
     app.setGlobalPrefix(API_PREFIX, {
       exclude: [
         { path: 'health/live', method: RequestMethod.GET },
