@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { testDatabaseUrl } from './test-database';
@@ -17,10 +17,14 @@ function newestMtime(dir: string): number {
 
 /** Builds dist/ (tsc) when it is missing or older than src/, so spawned processes run this code. */
 export function ensureBuilt(): void {
-  const main = join(ROOT, 'dist/main.js');
-  if (existsSync(main) && statSync(main).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
+  // tsc leaves unchanged outputs alone, so a stamp file records when the build last ran.
+  const stamp = join(ROOT, 'dist/.built-for-tests');
+  if (existsSync(stamp) && statSync(stamp).mtimeMs >= newestMtime(join(ROOT, 'src'))) return;
+  const started = new Date();
   const built = spawnSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT, encoding: 'utf8' });
   if (built.status !== 0) throw new Error(`npm run build failed:\n${built.stdout}${built.stderr}`);
+  writeFileSync(stamp, '');
+  utimesSync(stamp, started, started);
 }
 
 export async function freePort(): Promise<number> {
@@ -46,20 +50,26 @@ export interface SpawnedServer {
   stop(): Promise<void>;
 }
 
-/** Runs `node <script>` from the build, against this worker's test database. */
-export function runNode(
+/** Runs `node <script> args…` from the build (asynchronously, so test servers keep answering). */
+export async function runNode(
   script: string,
   args: string[],
   env: Record<string, string> = {},
-): { status: number | null; stdout: string; stderr: string } {
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   ensureBuilt();
-  const r = spawnSync(process.execPath, [join(ROOT, script), ...args], {
+  const child = spawn(process.execPath, [join(ROOT, script), ...args], {
     cwd: ROOT,
-    encoding: 'utf8',
     env: { PATH: process.env.PATH, DATABASE_URL: testDatabaseUrl(), NODE_ENV: 'test', ...env },
-    timeout: 60_000,
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+  const status = await new Promise<number | null>((res) => child.once('close', (code) => res(code)));
+  clearTimeout(timer);
+  return { status, stdout, stderr };
 }
 
 /** Starts the built server (`node dist/main.js`) on a free port and waits until it is ready. */
