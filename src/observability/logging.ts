@@ -9,6 +9,8 @@ const CLIENT_REQUEST_ID = /^[\x21-\x7e]{1,128}$/;
 /** Query parameters whose values never reach a log line. */
 const SECRET_PARAM = /key|token|secret|password|auth/i;
 
+const PROBE = /^\/(health\/|metrics(\?|$))/;
+
 /** The route a request was matched to, set by the metrics hook; `unmatched` for a 404. */
 export interface RoutedRequest extends IncomingMessage {
   routeTemplate?: string;
@@ -72,6 +74,11 @@ export function loggerParams(config: AppConfig): Params {
           url: redactUrl(req.url),
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      // Probes (health checks, scrapes) every few seconds would drown the rest: debug level.
+      customLogLevel: (req, res, err) => {
+        if (err || res.statusCode >= 500) return 'error';
+        return PROBE.test(req.url ?? '') ? 'debug' : 'info';
       },
       customSuccessObject: (req, res, value: Record<string, unknown>) => ({
         ...value,

@@ -2,18 +2,11 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import { connect } from 'node:net';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 import { spawnServer } from '../support/spawned-server';
-import { usingEmbeddedDatabase } from '../support/test-database';
 
 /**
  * These tests run the built server (`node dist/main.js`, built first when out of date) as its own
  * process, the way it runs in production, and read its stdout.
  */
-const itReal = usingEmbeddedDatabase() ? it.skip : it;
-if (usingEmbeddedDatabase())
-  console.log(
-    'ops-server: the spawned-server tests need a second process on the database, which the embedded PostgreSQL (one session, in the test process) cannot serve; skipped',
-  );
-
 function parseLines(lines: string[]): Record<string, any>[] {
   return lines.map((line) => {
     try {
@@ -37,13 +30,13 @@ async function waitFor<T>(what: string, probe: () => T | undefined, ms = 10_000)
 describe('The server process', () => {
   let t: TestApp;
   beforeAll(async () => {
-    if (!usingEmbeddedDatabase()) t = await startTestApp();
+    t = await startTestApp();
   });
   afterAll(async () => {
-    await t?.close();
+    await t.close();
   });
 
-  itReal('logs one JSON line per request carrying the X-Request-Id it answers with, and no key', async () => {
+  it('logs one JSON line per request carrying the X-Request-Id it answers with, and no key', async () => {
     const server = await spawnServer();
     try {
       const given = `trace-${unique()}`;
@@ -111,75 +104,83 @@ describe('The server process', () => {
    * the server's `100 Continue` (so the server has accepted the request), then holds the body back
    * until the server has been told to stop, the way a client on a slow link uploads.
    */
-  itReal(
-    'SIGTERM: every accepted request is answered, new connections are refused, exit 0',
-    async () => {
-      const server = await spawnServer();
-      const pending: {
-        req: ClientRequest;
-        body: string;
-        answer: Promise<{ status: number; body: string }>;
-      }[] = [];
-      try {
-        for (let i = 0; i < 5; i++) {
-          const body = JSON.stringify({ slug: unique(`drain${i}`), name: `Drain ${i}` });
-          const req = httpRequest(`${server.url}/api/v1/sections`, {
-            method: 'POST',
-            headers: {
-              authorization: `Bearer ${t.editorKey}`,
-              'content-type': 'application/json',
-              'content-length': Buffer.byteLength(body),
-              expect: '100-continue',
-            },
+  it('SIGTERM: every accepted request is answered, new connections are refused, exit 0', async () => {
+    const server = await spawnServer();
+    const pending: {
+      req: ClientRequest;
+      body: string;
+      answer: Promise<{ status: number; body: string }>;
+    }[] = [];
+    try {
+      // Four REST writes and two GraphQL reads.
+      const slugs = [0, 1, 2, 3].map((i) => unique(`drain${i}`));
+      const burst = [
+        ...slugs.map((slug) => ({ path: '/api/v1/sections', body: JSON.stringify({ slug, name: 'Drain' }) })),
+        ...[0, 1].map(() => ({ path: '/graphql', body: JSON.stringify({ query: '{ sections { slug } }' }) })),
+      ];
+      for (const { path, body } of burst) {
+        const req = httpRequest(`${server.url}${path}`, {
+          method: 'POST',
+          headers: {
+            authorization: `Bearer ${t.editorKey}`,
+            'content-type': 'application/json',
+            'content-length': Buffer.byteLength(body),
+            expect: '100-continue',
+          },
+        });
+        const continued = new Promise<void>((res) => req.once('continue', () => res()));
+        const answer = new Promise<{ status: number; body: string }>((res, rej) => {
+          req.once('response', (r) => {
+            let text = '';
+            r.setEncoding('utf8').on('data', (d: string) => (text += d));
+            r.once('end', () => res({ status: r.statusCode ?? 0, body: text }));
           });
-          const continued = new Promise<void>((res) => req.once('continue', () => res()));
-          const answer = new Promise<{ status: number; body: string }>((res, rej) => {
-            req.once('response', (r) => {
-              let text = '';
-              r.setEncoding('utf8').on('data', (d: string) => (text += d));
-              r.once('end', () => res({ status: r.statusCode ?? 0, body: text }));
-            });
-            req.once('error', rej);
-          });
-          req.flushHeaders();
-          await continued;
-          req.write(body.slice(0, 5));
-          pending.push({ req, body, answer });
-        }
-
-        server.child.kill('SIGTERM');
-
-        // New connections are refused while the accepted requests are still open.
-        const refused = await (async () => {
-          const deadline = Date.now() + 8000;
-          while (Date.now() < deadline) {
-            const code = await new Promise<string | null>((res) => {
-              const s = connect(server.port, '127.0.0.1');
-              s.once('connect', () => {
-                s.destroy();
-                res(null);
-              });
-              s.once('error', (e: NodeJS.ErrnoException) => res(e.code ?? 'error'));
-            });
-            if (code) return code;
-            await new Promise((r) => setTimeout(r, 50));
-          }
-          return null;
-        })();
-        expect(refused).toBe('ECONNREFUSED');
-        expect(server.child.exitCode).toBeNull();
-
-        for (const p of pending) p.req.end(p.body.slice(5));
-        const answers = await Promise.all(pending.map((p) => p.answer));
-        expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
-
-        expect(await server.exited).toBe(0);
-        const logged = parseLines(server.lines());
-        expect(logged.some((l) => /SIGTERM/.test(String(l.msg)))).toBe(true);
-      } finally {
-        await server.stop();
+          req.once('error', rej);
+        });
+        req.flushHeaders();
+        await continued;
+        req.write(body.slice(0, 5));
+        pending.push({ req, body, answer });
       }
-    },
-    30_000,
-  );
+
+      server.child.kill('SIGTERM');
+
+      // New connections are refused while the accepted requests are still open.
+      const refused = await (async () => {
+        const deadline = Date.now() + 8000;
+        while (Date.now() < deadline) {
+          const code = await new Promise<string | null>((res) => {
+            const s = connect(server.port, '127.0.0.1');
+            s.once('connect', () => {
+              s.destroy();
+              res(null);
+            });
+            s.once('error', (e: NodeJS.ErrnoException) => res(e.code ?? 'error'));
+          });
+          if (code) return code;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        return null;
+      })();
+      expect(refused).toBe('ECONNREFUSED');
+      expect(server.child.exitCode).toBeNull();
+
+      for (const p of pending) p.req.end(p.body.slice(5));
+      const answers = await Promise.all(pending.map((p) => p.answer));
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 200, 200]);
+      for (const a of answers.slice(4)) {
+        const gql = JSON.parse(a.body) as { data?: { sections: { slug: string }[] }; errors?: unknown };
+        expect(gql.errors).toBeUndefined();
+        expect(gql.data?.sections).toEqual(expect.any(Array));
+      }
+      // The writes are there: read back through a server that is still running.
+      for (const slug of slugs) expect((await t.anonymous.get(`/api/v1/sections/${slug}`)).status).toBe(200);
+
+      expect(await server.exited).toBe(0);
+      const logged = parseLines(server.lines());
+      expect(logged.some((l) => /SIGTERM/.test(String(l.msg)))).toBe(true);
+    } finally {
+      await server.stop();
+    }
+  }, 30_000);
 });
