@@ -99,6 +99,16 @@ describe('The server process', () => {
     }
   });
 
+  it('LOG_LEVEL=warn leaves out the request lines and the start-up messages', async () => {
+    const server = await spawnServer({ LOG_LEVEL: 'warn' });
+    const res = await fetch(`${server.url}/api/v1/sections`);
+    expect(res.status).toBe(200);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+    const levels = parseLines(server.lines()).map((l) => l.level as number);
+    expect(levels.filter((level) => level < 40)).toEqual([]);
+  });
+
   /**
    * Slow requests, honestly: each client sends its headers with `Expect: 100-continue`, waits for
    * the server's `100 Continue` (so the server has accepted the request), then holds the body back
