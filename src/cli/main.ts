@@ -17,7 +17,20 @@ export async function runCli(argv: string[]): Promise<number> {
     .option('--url <url>', 'talk to a running Dateline server over REST instead of the database')
     .option('--key <key>', 'the API key to send with --url')
     .exitOverride()
-    .showHelpAfterError('(add --help for usage)');
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Without --url the command uses the server's settings (DATABASE_URL, or the embedded database under
+DATA_DIR; stop a server that runs on the embedded database first, or use --url).
+
+Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.
+
+Examples:
+  npm run cms -- migrate
+  npm run cms -- api-key create --name "wire importer" --role editor
+  npm run cms -- --url http://localhost:3000 --key "$ADMIN_KEY" api-key list`,
+    );
   for (const register of COMMANDS) register(program);
   try {
     await program.parseAsync(argv, { from: 'user' });
