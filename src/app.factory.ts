@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
@@ -11,6 +12,7 @@ import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
+import { requestIdOf } from './observability/logging';
 import { WebhookDispatcher } from './webhooks/webhook.dispatcher';
 
 export const API_PREFIX = 'api/v1';
@@ -77,14 +79,20 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       // Bad URLs and over-long parameters are answered by the router itself: problem+json too.
       frameworkErrors: (err: Error, _req: FastifyRequest, reply: FastifyReply) =>
         sendProblem(frameworkLogger, err, reply),
+      // On close, keep-alive connections with no request in flight are closed at once.
+      forceCloseConnections: 'idle',
+      // X-Request-Id from the client when usable, else a UUID (logs, the answer header).
+      genReqId: requestIdOf,
+      requestIdHeader: false,
     });
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-      bufferLogs: false,
+      bufferLogs: true,
       // Fastify's own JSON parser (secure-json-parse, with the poisoning options above) is the
       // only body parser: Nest's would add application/x-www-form-urlencoded, which no route takes.
       bodyParser: false,
-      logger: config.logLevel === 'silent' ? false : ['error', 'warn', 'log'],
     });
+    // Nest's own messages go through pino too (JSON, LOG_LEVEL).
+    app.useLogger(app.get(PinoLogger));
     app.setGlobalPrefix(API_PREFIX, {
       exclude: [
         { path: 'health/live', method: RequestMethod.GET },

@@ -1,6 +1,11 @@
 import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/config';
-import { createApp } from './app.factory';
+import { createApp, type Dateline } from './app.factory';
+import { DatabaseHealthService } from './health/database-health.service';
+
+/** However a shutdown goes, the process is gone this long after the first signal. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 async function main(): Promise<void> {
   let config;
@@ -15,20 +20,52 @@ async function main(): Promise<void> {
   }
   const dateline = await createApp(config, { seedDemoWhenEmpty: !config.databaseUrl });
   await dateline.app.listen({ port: config.port, host: '0.0.0.0' });
-  process.stdout.write(`Dateline listening on http://localhost:${config.port}\n`);
+  const logger = new Logger('Dateline');
+  logger.log(`listening on http://localhost:${config.port}`);
 
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) process.exit(1);
+    if (stopping) {
+      logger.warn(`${signal} again: exiting at once`);
+      process.exit(1);
+    }
     stopping = true;
-    process.stdout.write(`${signal}: shutting down\n`);
-    dateline.close().then(
+    logger.log(`${signal}: draining, then shutting down`);
+    setTimeout(() => {
+      logger.error(`shutdown took longer than ${SHUTDOWN_DEADLINE_MS / 1000} s: exiting`);
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS).unref();
+    shutdown(dateline).then(
       () => process.exit(0),
-      () => process.exit(1),
+      (err: unknown) => {
+        logger.error(`shutdown failed: ${err instanceof Error ? err.message : String(err)}`);
+        process.exit(1);
+      },
     );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/**
+ * Graceful shutdown: readiness answers 503 from now on; the listener closes, so new connections
+ * are refused; requests in flight are answered; idle keep-alive connections are closed as they
+ * become idle; then the application (GraphQL, the pool, the embedded database) closes.
+ */
+async function shutdown(dateline: Dateline): Promise<void> {
+  dateline.app.get(DatabaseHealthService).startDraining();
+  const server = dateline.app.getHttpServer();
+  await new Promise<void>((resolve) => {
+    // Connections that finish their last request after close() would otherwise stay open until
+    // their keep-alive timeout.
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    server.close(() => {
+      clearInterval(sweep);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+  await dateline.close();
 }
 
 main().catch((err: unknown) => {

@@ -19,7 +19,7 @@ export class EmbeddedPostgres {
   ) {}
 
   /** dataDir `memory://` keeps everything in memory (used by throwaway test runs). */
-  static async start(dataDir: string, maxConnections: number): Promise<EmbeddedPostgres> {
+  static async start(dataDir: string, poolSize: number): Promise<EmbeddedPostgres> {
     let location = dataDir;
     if (!dataDir.startsWith('memory://')) {
       location = resolve(dataDir, 'pgdata');
@@ -30,7 +30,8 @@ export class EmbeddedPostgres {
       db: keepExtendedQueriesTogether(db),
       host: '127.0.0.1',
       port: 0,
-      maxConnections,
+      // The pool, plus the start-up lock's own connection and one spare (the CLI, psql).
+      maxConnections: poolSize + 2,
     });
     await server.start();
     const url = `postgresql://postgres@${server.getServerConn()}/postgres`;

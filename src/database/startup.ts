@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 
 /** Any fixed number: the advisory lock held while one instance runs the start-up writes. */
@@ -9,17 +10,23 @@ const STARTUP_LOCK = 0xda7e;
  * PostgreSQL advisory lock, so several instances started at once take turns instead of racing.
  */
 export async function underStartupLock<T>(dataSource: DataSource, fn: () => Promise<T>): Promise<T> {
-  const runner = dataSource.createQueryRunner('master');
-  await runner.connect();
+  // The lock is held on a connection of its own, outside the pool, so the steps it guards can use
+  // every pooled connection (a pool of one included).
+  const options = dataSource.options as { url?: string; replication?: { master: { url?: string } } };
+  const lockClient = new Client({
+    connectionString: options.replication?.master.url ?? options.url,
+    application_name: 'dateline-startup',
+  });
+  await lockClient.connect();
   try {
-    await runner.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
+    await lockClient.query('SELECT pg_advisory_lock($1)', [STARTUP_LOCK]);
     try {
       return await fn();
     } finally {
-      await runner.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [STARTUP_LOCK]);
     }
   } finally {
-    await runner.release();
+    await lockClient.end();
   }
 }
 
