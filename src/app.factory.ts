@@ -5,6 +5,8 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
+import { DemoSeeder } from './articles/demo/demo-seeder';
+import { registerEtagHook } from './common/http-cache/etag';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
@@ -66,6 +68,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       ],
     });
     const fastify = app.getHttpAdapter().getInstance();
+    registerEtagHook(fastify);
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: 'api/docs-json',
     });
@@ -78,7 +81,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       if (config.adminApiKey)
         await app.get(ApiKeysService).ensureKey('admin (ADMIN_API_KEY)', 'admin', config.adminApiKey);
       if (options.seedDemoWhenEmpty) {
-        // Filled in by the articles feature: demo content on an empty database.
+        await app.get(DemoSeeder).seedIfEmpty();
       }
     });
 

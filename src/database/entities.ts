@@ -1,5 +1,6 @@
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { ArticleEntity, TagEntity } from '../articles/article.entity';
 import { SectionEntity } from '../sections/section.entity';
 
 /** Every table mapping; entities never leave their feature's repository. */
-export const ENTITIES = [SectionEntity, ApiKeyEntity];
+export const ENTITIES = [SectionEntity, ApiKeyEntity, ArticleEntity, TagEntity];

@@ -1,13 +1,17 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { AppConfig } from '../../config/config';
+import type { DatelineRequest } from '../http/request-context';
 import { formatGraphqlError } from './format-error';
+import type { GraphqlLoaders, RequestLoaders } from './loaders';
 
 export interface GraphqlContext {
-  req: import('../http/request-context').DatelineRequest;
+  req: DatelineRequest;
+  /** This request's DataLoaders, by feature name. */
+  loaders: RequestLoaders;
 }
 
 /** Apollo Server on the same port, at /graphql, with the schema built from the code. */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): ApolloDriverConfig {
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -17,6 +21,9 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     playground: false,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: formatGraphqlError,
-    context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => ({ req }),
+    context: ({ req }: { req: DatelineRequest }): GraphqlContext => ({
+      req,
+      loaders: loaders.forRequest(req),
+    }),
   };
 }

@@ -1,4 +1,5 @@
 import { CreateSectionsAndApiKeys1795950000000 } from './1795950000000-CreateSectionsAndApiKeys';
+import { CreateArticles1795951000000 } from './1795951000000-CreateArticles';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [CreateSectionsAndApiKeys1795950000000];
+export const MIGRATIONS = [CreateSectionsAndApiKeys1795950000000, CreateArticles1795951000000];
