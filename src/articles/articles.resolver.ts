@@ -7,10 +7,13 @@ import { parseIdOrSlug } from '../common/http/id-or-slug.pipe';
 import { SectionRef } from '../sections/section.model';
 import type { ArticleRecord } from './article-reader.service';
 import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
-import { Article, ArticleConnection, ReactionCount, Tag } from './article.model';
+import { Article, ArticleConnection, ReactionCount, Tag, type ArticleSummary } from './article.model';
 import { ArticlesService } from './articles.service';
 import { ArticleInput } from './dto/article.input';
 import { ArticlesArgs } from './dto/list-articles.args';
+
+/** Queries give records (fields come through loaders); mutations give whole articles. */
+type Parent = ArticleRecord | Article;
 
 const loaders = (ctx: GraphqlContext) => ctx.loaders.get<ArticleLoaders>(ARTICLE_LOADERS);
 
@@ -85,32 +88,41 @@ export class ArticlesResolver {
   }
 
   @ResolveField(() => SectionRef, { nullable: true })
-  async section(@Parent() a: ArticleRecord): Promise<SectionRef | null> {
+  async section(@Parent() a: Parent): Promise<SectionRef | null> {
+    if (!('sectionId' in a)) return a.section;
     return a.sectionId ? (await this.service.reader.tree()).ref(a.sectionId) : null;
   }
 
   @ResolveField(() => [SectionRef])
-  async breadcrumb(@Parent() a: ArticleRecord): Promise<SectionRef[]> {
+  async breadcrumb(@Parent() a: Parent): Promise<SectionRef[]> {
+    if (!('sectionId' in a)) return a.breadcrumb;
     return a.sectionId ? (await this.service.reader.tree()).breadcrumb(a.sectionId) : [];
   }
 
   @ResolveField(() => [SectionRef])
-  sections(@Parent() a: ArticleRecord, @Context() ctx: GraphqlContext): Promise<SectionRef[]> {
+  async sections(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<SectionRef[]> {
+    if (!('sectionId' in a)) return a.sections;
     return loaders(ctx).sections.load(a.id);
   }
 
   @ResolveField(() => [Tag])
-  tags(@Parent() a: ArticleRecord, @Context() ctx: GraphqlContext): Promise<Tag[]> {
+  async tags(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<Tag[]> {
+    if (!('sectionId' in a)) return a.tags;
     return loaders(ctx).tags.load(a.id);
   }
 
   @ResolveField(() => [ReactionCount])
-  reactions(@Parent() a: ArticleRecord, @Context() ctx: GraphqlContext): Promise<ReactionCount[]> {
+  async reactions(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<ReactionCount[]> {
+    if (!('sectionId' in a)) return a.reactions;
     return loaders(ctx).reactions.load(a.id);
   }
 
   @ResolveField(() => [Article])
-  relatedArticles(@Parent() a: ArticleRecord, @Context() ctx: GraphqlContext): Promise<ArticleRecord[]> {
+  async relatedArticles(
+    @Parent() a: Parent,
+    @Context() ctx: GraphqlContext,
+  ): Promise<(ArticleRecord | ArticleSummary)[]> {
+    if (!('sectionId' in a)) return a.relatedArticles;
     return loaders(ctx).related.load(a.id);
   }
 }

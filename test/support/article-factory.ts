@@ -13,7 +13,9 @@ export async function aSection(t: TestApp, name = 'Section', parent?: string): P
 export async function anArticle(t: TestApp, fields: Record<string, unknown> = {}): Promise<any> {
   const res = await t.editor.post('/api/v1/articles', {
     title: `Harbour reopens after storm ${unique('')}`,
-    bodyText: 'The harbour reopened on Tuesday.\n\nFishing boats went out at dawn.',
+    ...('body' in fields || 'bodyHtml' in fields
+      ? {}
+      : { bodyText: 'The harbour reopened on Tuesday.\n\nFishing boats went out at dawn.' }),
     ...fields,
   });
   if (res.status !== 201) throw new Error(`article not created: ${res.status} ${res.text}`);

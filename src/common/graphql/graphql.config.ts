@@ -21,9 +21,10 @@ export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): Apol
     playground: false,
     includeStacktraceInErrorResponses: config.nodeEnv === 'development',
     formatError: formatGraphqlError,
-    context: ({ req }: { req: DatelineRequest }): GraphqlContext => ({
-      req,
-      loaders: loaders.forRequest(req),
-    }),
+    // On Fastify the driver calls this with the request itself; elsewhere with { req }.
+    context: (arg: { req?: DatelineRequest } | DatelineRequest): GraphqlContext => {
+      const req = ('req' in arg && arg.req ? arg.req : arg) as DatelineRequest;
+      return { req, loaders: loaders.forRequest(req) };
+    },
   };
 }
