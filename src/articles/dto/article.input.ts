@@ -13,6 +13,7 @@ import {
   IsString,
   Matches,
   MaxLength,
+  Max,
   Min,
   ValidateNested,
 } from 'class-validator';
@@ -26,7 +27,13 @@ const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
 export class BlockInput {
   @Field() @ApiPropertyOptional({ enum: BLOCK_TYPES }) @IsIn(BLOCK_TYPES) type!: string;
   @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() text?: string;
-  @Field(() => Int, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsInt() level?: number;
+  @Field(() => Int, { nullable: true })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(4)
+  level?: number;
   @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() cite?: string;
   @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsBoolean() ordered?: boolean;
   @Field(() => [String], { nullable: true })
