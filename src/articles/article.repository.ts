@@ -413,4 +413,66 @@ export class ArticleRepository {
     );
     return rows[0]?.snapshot ?? null;
   }
+
+  async hasAny(): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM articles LIMIT 1`);
+    return rows.length > 0;
+  }
+
+  async countExternalIdsWithPrefix(prefix: string): Promise<{ externalIds: string[]; count: number }> {
+    const rows: { external_id: string }[] = await this.dataSource.query(
+      `SELECT external_id FROM articles WHERE external_id LIKE $1`,
+      [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+    );
+    return { externalIds: rows.map((r) => r.external_id), count: rows.length };
+  }
+
+  /** Many generated articles in one statement (demo and benchmark data); returns their ids in order. */
+  async insertMany(
+    manager: EntityManager,
+    rows: (ArticleWriteRow & { tagId: string | null })[],
+  ): Promise<string[]> {
+    if (!rows.length) return [];
+    const col = <K extends keyof ArticleWriteRow>(k: K) => rows.map((r) => r[k]);
+    const inserted: { id: string; ord: string }[] = await manager.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
+           $8::text[], $9::text[], $10::text[], $11::text[], $12::uuid[], $13::text[], $14::timestamptz[], $15::text[])
+           WITH ORDINALITY AS x(slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
+             body_html, body_text, section_id, status, published_at, content_hash, ord)
+       ), ins AS (
+         INSERT INTO articles (slug, external_id, title, subtitle, dateline, byline, source, excerpt, body, body_html,
+           body_text, section_id, status, published_at, content_hash)
+         SELECT slug, external_id, title, subtitle, dateline, byline, source, excerpt, body::jsonb, body_html,
+           body_text, section_id, status, published_at, content_hash FROM input ORDER BY ord
+         RETURNING id, external_id
+       )
+       SELECT ins.id, input.ord FROM ins JOIN input USING (external_id) ORDER BY input.ord`,
+      [
+        col('slug'),
+        col('externalId'),
+        col('title'),
+        col('subtitle'),
+        col('dateline'),
+        col('byline'),
+        col('source'),
+        col('excerpt'),
+        rows.map((r) => JSON.stringify(r.body)),
+        col('bodyHtml'),
+        col('bodyText'),
+        col('sectionId'),
+        col('status'),
+        col('publishedAt'),
+        col('contentHash'),
+      ],
+    );
+    const ids = inserted.map((r) => r.id);
+    const tagged = rows.map((r, i) => ({ id: ids[i], tagId: r.tagId })).filter((r) => r.tagId);
+    if (tagged.length)
+      await manager.query(
+        `INSERT INTO article_tags (article_id, tag_id, position) SELECT a, t, 1 FROM unnest($1::uuid[], $2::uuid[]) AS x(a, t)`,
+        [tagged.map((r) => r.id), tagged.map((r) => r.tagId)],
+      );
+    return ids;
+  }
 }
