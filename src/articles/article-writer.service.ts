@@ -113,7 +113,7 @@ export class ArticleWriter {
     author: string | null,
   ): Promise<string> {
     const row = await this.requireRow(manager, key);
-    const tree = await this.sections.tree();
+    const tree = await this.sections.treeIn(manager);
     const current = await this.snapshot(manager, row, tree);
     const merged: WriterInput = { ...current, body: undefined };
     for (const [k, v] of Object.entries(input)) {
@@ -206,7 +206,7 @@ export class ArticleWriter {
       const row = await this.requireRow(manager, key);
       const errors: FieldError[] = [];
       const next = schedule(wanted, at ?? row.publishedAt, errors);
-      const snap = await this.snapshot(manager, row, await this.sections.tree());
+      const snap = await this.snapshot(manager, row, await this.sections.treeIn(manager));
       const hash = contentHash({
         ...snap,
         status: next.status,
@@ -261,7 +261,7 @@ export class ArticleWriter {
       errors.push(...body.errors);
     }
 
-    const tree = await this.sections.tree();
+    const tree = await this.sections.treeIn(manager);
     let sectionId: string | null = null;
     if (input.section) {
       sectionId = tree.find({ slug: input.section })?.id ?? null;
