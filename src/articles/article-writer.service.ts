@@ -7,6 +7,7 @@ import { SLUG_MAX } from '../common/http/id-or-slug.pipe';
 import { SectionsService } from '../sections/sections.service';
 import type { SectionTree } from '../sections/section-tree';
 import { contentHash, normalizeHeroImage, type ArticleSnapshot, type WriterInput } from './article-input';
+import { ArticleWriteRepository } from './article-write.repository';
 import {
   ArticleRepository,
   type ArticleKey,
@@ -69,13 +70,14 @@ function schedule(
 export class ArticleWriter {
   constructor(
     private readonly articles: ArticleRepository,
+    private readonly store: ArticleWriteRepository,
     private readonly sections: SectionsService,
   ) {}
 
   /** Runs fn in one transaction and turns unique violations into 409s. */
   async run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     try {
-      return await this.articles.transaction(fn);
+      return await this.store.transaction(fn);
     } catch (err) {
       throw this.translateWriteError(err);
     }
@@ -99,9 +101,9 @@ export class ArticleWriter {
     const errors: FieldError[] = [];
     if (input.title == null) errors.push({ path: 'title', message: 'is required' });
     const prepared = await this.prepare(manager, input, errors, null);
-    const id = await this.articles.insert(manager, prepared.row);
+    const id = await this.store.insert(manager, prepared.row);
     await this.writeLinks(manager, id, prepared);
-    if (input.reactions?.length) await this.articles.raiseReactions(manager, id, input.reactions);
+    if (input.reactions?.length) await this.store.raiseReactions(manager, id, input.reactions);
     return id;
   }
 
@@ -112,6 +114,31 @@ export class ArticleWriter {
     input: WriterInput,
     author: string | null,
   ): Promise<string> {
+    return (await this.applyUpdate(manager, key, input, author)).id;
+  }
+
+  /**
+   * An import line: created when no article has its externalId, otherwise updated, or left
+   * alone when nothing changed. Runs in the caller's transaction (use a savepoint per line).
+   */
+  async upsertInTransaction(
+    manager: EntityManager,
+    input: WriterInput & { externalId: string },
+    author: string | null,
+  ): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
+    const existing = await this.store.findIdByExternalId(manager, input.externalId);
+    if (!existing) return { id: await this.createInTransaction(manager, input, author), outcome: 'created' };
+    const { reactions: _ignored, ...update } = input;
+    const { id, changed } = await this.applyUpdate(manager, { id: existing }, update, author);
+    return { id, outcome: changed ? 'updated' : 'unchanged' };
+  }
+
+  private async applyUpdate(
+    manager: EntityManager,
+    key: ArticleKey,
+    input: WriterInput,
+    author: string | null,
+  ): Promise<{ id: string; changed: boolean }> {
     const row = await this.requireRow(manager, key);
     const tree = await this.sections.treeIn(manager);
     const current = await this.snapshot(manager, row, tree);
@@ -126,17 +153,17 @@ export class ArticleWriter {
       merged.excerpt = null;
     if (input.status === undefined && input.publishedAt === undefined) merged.status = row.storedStatus;
     const prepared = await this.prepare(manager, merged, [], row);
-    if (prepared.row.contentHash === row.contentHash) return row.id;
-    await this.articles.insertRevision(manager, row.id, author, current);
-    await this.articles.update(manager, row.id, prepared.row);
+    if (prepared.row.contentHash === row.contentHash) return { id: row.id, changed: false };
+    await this.store.insertRevision(manager, row.id, author, current);
+    await this.store.update(manager, row.id, prepared.row);
     await this.writeLinks(manager, row.id, prepared);
-    return row.id;
+    return { id: row.id, changed: true };
   }
 
   async restoreRevision(key: ArticleKey, revisionId: string, author: string | null): Promise<string> {
     return this.run(async (manager) => {
       const row = await this.requireRow(manager, key);
-      const snapshot = await this.articles.findRevision(manager, row.id, revisionId);
+      const snapshot = await this.store.findRevision(manager, row.id, revisionId);
       if (!snapshot)
         throw new DomainError('REVISION_NOT_FOUND', `No revision ${revisionId} of this article.`);
       // Restoring brings back the content; publication state stays as it is now.
@@ -157,7 +184,7 @@ export class ArticleWriter {
   async trash(key: ArticleKey): Promise<string> {
     return this.run(async (manager) => {
       const row = await this.requireRow(manager, key);
-      await this.articles.setDeleted(manager, row.id, true);
+      await this.store.setDeleted(manager, row.id, true);
       return row.id;
     });
   }
@@ -170,7 +197,7 @@ export class ArticleWriter {
         manager,
       );
       if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
-      if (row.deletedAt) await this.articles.setDeleted(manager, row.id, false);
+      if (row.deletedAt) await this.store.setDeleted(manager, row.id, false);
       return row.id;
     });
   }
@@ -178,7 +205,7 @@ export class ArticleWriter {
   /** The article as an input document, as revisions and exports keep it. */
   async snapshot(manager: EntityManager, row: ArticleRow, tree: SectionTree): Promise<ArticleSnapshot> {
     // One connection: the queries of a transaction run one after another.
-    const tags = await this.articles.tagSlugsFor(manager, row.id);
+    const tags = await this.store.tagSlugsFor(manager, row.id);
     const sections = await this.articles.sectionsFor([row.id], manager);
     const related = await this.articles.relatedFor([row.id], manager);
     return {
@@ -212,7 +239,7 @@ export class ArticleWriter {
         status: next.status,
         publishedAt: next.publishedAt?.toISOString() ?? null,
       });
-      await this.articles.setStatus(manager, row.id, next.status, next.publishedAt, hash);
+      await this.store.setStatus(manager, row.id, next.status, next.publishedAt, hash);
       return row.id;
     });
   }
@@ -228,14 +255,9 @@ export class ArticleWriter {
     id: string,
     p: { tags: { slug: string; name: string }[]; sectionIds: string[]; relatedIds: string[] },
   ): Promise<void> {
-    await this.articles.setLinks(
-      manager,
-      'article_tags',
-      id,
-      await this.articles.ensureTags(manager, p.tags),
-    );
-    await this.articles.setLinks(manager, 'article_sections', id, p.sectionIds);
-    await this.articles.setLinks(
+    await this.store.setLinks(manager, 'article_tags', id, await this.store.ensureTags(manager, p.tags));
+    await this.store.setLinks(manager, 'article_sections', id, p.sectionIds);
+    await this.store.setLinks(
       manager,
       'article_related',
       id,
@@ -282,7 +304,7 @@ export class ArticleWriter {
     }
 
     const relatedKeys = [...new Set(input.relatedArticles ?? [])];
-    const found = await this.articles.resolveKeys(manager, relatedKeys);
+    const found = await this.store.resolveKeys(manager, relatedKeys);
     const relatedIds: string[] = [];
     relatedKeys.forEach((k, i) => {
       const hit = found.find((f) => f.id === k.toLowerCase() || f.slug === k);
@@ -355,7 +377,7 @@ export class ArticleWriter {
       slugify(title, { lower: true, strict: true, trim: true })
         .slice(0, SLUG_MAX - 8)
         .replace(/-+$/, '') || 'article';
-    const taken = new Set(await this.articles.slugsLike(manager, base));
+    const taken = new Set(await this.store.slugsLike(manager, base));
     if (!taken.has(base)) return base;
     for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
   }

@@ -5,6 +5,7 @@ import { ArticleReader } from './article-reader.service';
 import { ArticleWriter } from './article-writer.service';
 import { ARTICLE_LOADERS, createArticleLoaders } from './article.loaders';
 import { ArticleRepository } from './article.repository';
+import { ArticleWriteRepository } from './article-write.repository';
 import { ArticlesController } from './articles.controller';
 import { ArticlesResolver } from './articles.resolver';
 import { ArticlesService } from './articles.service';
@@ -13,7 +14,15 @@ import { DemoSeeder } from './demo/demo-seeder';
 @Module({
   imports: [SectionsModule],
   controllers: [ArticlesController],
-  providers: [ArticlesService, ArticleReader, ArticleWriter, ArticleRepository, ArticlesResolver, DemoSeeder],
+  providers: [
+    ArticlesService,
+    ArticleReader,
+    ArticleWriter,
+    ArticleRepository,
+    ArticleWriteRepository,
+    ArticlesResolver,
+    DemoSeeder,
+  ],
   exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder],
 })
 export class ArticlesModule implements OnModuleInit {

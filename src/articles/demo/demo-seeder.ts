@@ -3,6 +3,7 @@ import { SectionsService } from '../../sections/sections.service';
 import { contentHash } from '../article-input';
 import { ArticleRepository, type ArticleWriteRow } from '../article.repository';
 import { ArticleWriter } from '../article-writer.service';
+import { ArticleWriteRepository } from '../article-write.repository';
 import type { Block } from '../body/blocks';
 import { makeExcerpt, renderBody } from '../body/normalize';
 import { DEMO_SECTIONS, demoArticles, SYNTHETIC } from './demo-content';
@@ -27,6 +28,7 @@ export class DemoSeeder {
   constructor(
     private readonly sections: SectionsService,
     private readonly articles: ArticleRepository,
+    private readonly store: ArticleWriteRepository,
     private readonly writer: ArticleWriter,
   ) {}
 
@@ -83,7 +85,7 @@ export class DemoSeeder {
       PLACES.map((place) => ({ story, place, paragraphs: story.paragraphs(place) })),
     );
     const tagIds = await this.writer.run((m) =>
-      this.articles.ensureTags(
+      this.store.ensureTags(
         m,
         [...new Set(STORIES.flatMap((s) => s.tags))].map((slug) => ({ slug, name: slug })),
       ),
@@ -164,7 +166,7 @@ export class DemoSeeder {
         const tag = a.story.tags[n % a.story.tags.length];
         rows.push({ ...row, tagId: tagIds[tagSlugs.indexOf(tag)] ?? null });
       }
-      await this.writer.run((m) => this.articles.insertMany(m, rows));
+      await this.writer.run((m) => this.store.insertMany(m, rows));
       done += size;
     }
     return done;
