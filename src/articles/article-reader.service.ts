@@ -8,6 +8,7 @@ import { SectionsService } from '../sections/sections.service';
 import { ArticleRepository, type ArticleRow, type ListFilter } from './article.repository';
 import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag } from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
+import { normalizeHeroImage, type HeroImageValue } from './article-input';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
 export interface Viewer {
@@ -61,7 +62,9 @@ export function toRecord(row: ArticleRow): ArticleRecord {
     byline: row.byline,
     source: row.source,
     excerpt: row.excerpt,
-    heroImage: row.heroImage as unknown as ArticleRecord['heroImage'],
+    heroImage: normalizeHeroImage(
+      row.heroImage as unknown as HeroImageValue | null,
+    ) as ArticleRecord['heroImage'],
     status: row.status,
     publishedAt: row.publishedAt ? row.publishedAt.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
