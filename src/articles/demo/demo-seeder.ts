@@ -15,6 +15,7 @@ export interface SeedResult {
 }
 
 const SYNTHETIC_BATCH = 500;
+const SYNTHETIC_PARALLEL = 2;
 const DAY = 24 * 60 * 60 * 1000;
 
 /**
@@ -105,6 +106,8 @@ export class DemoSeeder {
     const paragraphText = (t: string) => rendered(t).text;
     const now = Date.now();
     let done = 0;
+    // Two batches in flight: computing the search vectors is the database's main cost.
+    const inFlight = new Set<Promise<unknown>>();
     while (done < count) {
       const size = Math.min(SYNTHETIC_BATCH, count - done);
       const rows: (ArticleWriteRow & { tagId: string | null })[] = [];
@@ -166,9 +169,13 @@ export class DemoSeeder {
         const tag = a.story.tags[n % a.story.tags.length];
         rows.push({ ...row, tagId: tagIds[tagSlugs.indexOf(tag)] ?? null });
       }
-      await this.writer.run((m) => this.store.insertMany(m, rows));
+      const write = this.writer.run((m) => this.store.insertMany(m, rows));
+      inFlight.add(write);
+      void write.finally(() => inFlight.delete(write)).catch(() => undefined);
+      if (inFlight.size >= SYNTHETIC_PARALLEL) await Promise.race(inFlight);
       done += size;
     }
+    await Promise.all(inFlight);
     return done;
   }
 }
