@@ -5,6 +5,7 @@ import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
+  IsEmpty,
   IsIn,
   IsInt,
   IsISO8601,
@@ -67,6 +68,8 @@ export class HeroImageInput {
   @Field(() => Int, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) height?:
     number | null;
 }
+
+const readOnly = (field: string) => IsEmpty({ message: `${field} is read-only` });
 
 /**
  * The writable fields of an article (POST, PATCH, GraphQL create/update). On create `title` is
@@ -203,6 +206,14 @@ export class ArticleInput {
   @ArrayMaxSize(50)
   @IsString({ each: true })
   relatedArticles?: string[];
+
+  // Read-only fields, refused by name in REST bodies (GraphQL has no such input fields).
+  @readOnly('id') id?: null;
+  @readOnly('createdAt') createdAt?: null;
+  @readOnly('updatedAt') updatedAt?: null;
+  @readOnly('viewCount') viewCount?: null;
+  @readOnly('reactions') reactions?: null;
+  @readOnly('breadcrumb') breadcrumb?: null;
 }
 
 export class PublishInput {
