@@ -135,9 +135,8 @@ export class ArticleRepository {
       params.push(v);
       return `$${params.length}`;
     };
-    if (f.status === 'published')
-      where.push(`a.status IN ('published', 'scheduled') AND a.published_at <= now()`);
-    else if (f.status === 'scheduled') where.push(`a.status = 'scheduled' AND a.published_at > now()`);
+    if (f.status === 'published') where.push(publicPredicate());
+    else if (f.status === 'scheduled') where.push(`a.status = 'scheduled' AND NOT (${publicPredicate()})`);
     else if (f.status) where.push(`a.status = ${p(f.status)}`);
     if (f.sectionIds) {
       const ids = p(f.sectionIds);

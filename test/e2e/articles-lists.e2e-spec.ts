@@ -38,6 +38,23 @@ describe('Articles: lists, filters, cursors and search', () => {
     expect(slugs(await t.anonymous.get(`/api/v1/articles?section=${asia}`))).toEqual([inAsia.slug]);
   });
 
+  it('editors filter by status; a scheduled article lists as scheduled until its time', async () => {
+    const tag = unique('status');
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const draft = await anArticle(t, { tags: [tag] });
+    const scheduled = await anArticle(t, { tags: [tag], status: 'published', publishedAt: later });
+    const live = await anArticle(t, { tags: [tag], status: 'published' });
+    const archived = await anArticle(t, { tags: [tag], status: 'archived' });
+    expect(scheduled.status).toBe('scheduled');
+    const by = async (status: string) =>
+      slugs(await t.editor.get(`/api/v1/articles?tag=${tag}&status=${status}`));
+    expect(await by('draft')).toEqual([draft.slug]);
+    expect(await by('scheduled')).toEqual([scheduled.slug]);
+    expect(await by('published')).toEqual([live.slug]);
+    expect(await by('archived')).toEqual([archived.slug]);
+    expect(slugs(await t.anonymous.get(`/api/v1/articles?tag=${tag}`))).toEqual([live.slug]);
+  });
+
   it('tag and author filters', async () => {
     const tag = unique('floods');
     const author = unique('Ana');
