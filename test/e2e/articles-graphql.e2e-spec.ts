@@ -99,6 +99,14 @@ describe('Articles over GraphQL', () => {
       id: draft.id,
       status: 'draft',
     });
+    const big = await t.anonymous.graphql(`{ articles(first: 1000) { totalCount } }`);
+    expect(big.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const drafts = await t.anonymous.graphql(`{ articles(filter: { status: draft }) { totalCount } }`);
+    expect(drafts.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const edDrafts = await t.editor.graphql(
+      `{ articles(filter: { status: draft }, first: 100) { edges { node { id } } } }`,
+    );
+    expect(edDrafts.data.articles.edges.map((e: any) => e.node.id)).toContain(draft.id);
     const anon = await t.anonymous.graphql(`mutation { createArticle(input: { title: "x" }) { id } }`);
     expect(anon.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
