@@ -9,6 +9,8 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
 import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
+import { DemoSeeder } from './articles/demo/demo-seeder';
+import { registerEtagHook } from './common/http-cache/etag';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
@@ -104,6 +106,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     limitGraphqlDocumentSize(fastify);
     // JSON routes take JSON: a text/plain body (a cross-site "simple" request) is 415, not parsed.
     fastify.removeContentTypeParser('text/plain');
+    registerEtagHook(fastify);
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: 'api/docs-json',
     });
@@ -116,7 +119,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       if (config.adminApiKey)
         await app.get(ApiKeysService).ensureKey('admin (ADMIN_API_KEY)', 'admin', config.adminApiKey);
       if (options.seedDemoWhenEmpty) {
-        // Filled in by the articles feature: demo content on an empty database.
+        await app.get(DemoSeeder).seedIfEmpty();
       }
     });
     // Only now do the outbox tables surely exist; it stops by itself when the app closes.

@@ -1,12 +1,15 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ArticlesModule } from './articles/articles.module';
 import { AuthGuard } from './common/auth/auth.guard';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { graphqlOptions } from './common/graphql/graphql.config';
+import { GraphqlLoaders } from './common/graphql/loaders';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -26,12 +29,18 @@ export class AppModule {
         ConfigModule.forRoot(config),
         ObservabilityModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
-        GraphQLModule.forRoot(graphqlOptions(config)),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          imports: [CommonModule],
+          inject: [GraphqlLoaders],
+          useFactory: (loaders: GraphqlLoaders) => graphqlOptions(config, loaders),
+        }),
         CommonModule,
         HealthModule,
         ApiKeysModule,
         SectionsModule,
         WebhooksModule,
+        ArticlesModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

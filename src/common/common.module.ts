@@ -1,11 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { ClusterBus } from './cluster/cluster-bus';
+import { GraphqlLoaders } from './graphql/loaders';
+import { HttpCacheInterceptor } from './http-cache/http-cache.interceptor';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 
 /** What every feature shares. */
 @Global()
 @Module({
-  providers: [RateLimitService, ClusterBus],
-  exports: [RateLimitService, ClusterBus],
+  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
+  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
 })
 export class CommonModule {}

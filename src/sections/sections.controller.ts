@@ -7,6 +7,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Public, RequireRole } from '../common/auth/decorators';
+import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { IdOrSlugPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { CreateSectionInput, UpdateSectionInput } from './dto/section.input';
 import { Section, SectionList } from './section.model';
@@ -19,6 +20,7 @@ export class SectionsController {
 
   @Get()
   @Public()
+  @HttpCached(() => ['sections'])
   @ApiOkResponse({ type: SectionList })
   async list(): Promise<SectionList> {
     return { data: await this.sections.list() };
@@ -26,6 +28,7 @@ export class SectionsController {
 
   @Get(':idOrSlug')
   @Public()
+  @HttpCached((body) => ['sections', `section:${(body as Section).slug}`])
   @ApiOkResponse({ type: Section })
   get(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Section> {
     return this.sections.get(key);

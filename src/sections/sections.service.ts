@@ -1,6 +1,12 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
-import { PG_FOREIGN_KEY_VIOLATION, PG_UNIQUE_VIOLATION, pgCode } from '../common/errors/pg-errors';
+import {
+  PG_FOREIGN_KEY_VIOLATION,
+  PG_RESTRICT_VIOLATION,
+  PG_UNIQUE_VIOLATION,
+  pgCode,
+} from '../common/errors/pg-errors';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
 import type { CreateSectionInput, UpdateSectionInput } from './dto/section.input';
 import type { Section } from './section.model';
@@ -30,6 +36,14 @@ export class SectionsService {
       });
     }
     return this.cached.tree;
+  }
+
+  /**
+   * The tree as a transaction sees it, read through that transaction's connection (never a
+   * second connection while one is held: with a pool of one that would wait forever).
+   */
+  async treeIn(manager: EntityManager): Promise<SectionTree> {
+    return new SectionTree(await this.sections.findAll(manager));
   }
 
   async list(): Promise<Section[]> {
@@ -131,7 +145,7 @@ export class SectionsService {
         throw new DomainError('SLUG_TAKEN', 'A section with this slug exists.', [
           { path: 'slug', message: 'is already in use' },
         ]);
-      if (code === PG_FOREIGN_KEY_VIOLATION)
+      if (code === PG_FOREIGN_KEY_VIOLATION || code === PG_RESTRICT_VIOLATION)
         throw new DomainError('SECTION_NOT_EMPTY', 'The section still has articles.');
       throw err;
     } finally {

@@ -172,7 +172,7 @@ describe('Hardening: GraphQL over HTTP', () => {
       headers: json,
       key: t.editorKey,
       body: JSON.stringify({
-        query: `mutation { createSection(input: { slug: "${slug}", name: "X" }) { ${nested(4, 'slug name description')} } }`,
+        query: `mutation { createSection(input: { slug: "${slug}", name: "X" }) { ${nested(6, 'slug name description')} } }`,
       }),
     });
     expect(res.status).toBe(400);

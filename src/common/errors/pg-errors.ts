@@ -1,6 +1,8 @@
 /** PostgreSQL SQLSTATE codes that services translate into domain errors. */
 export const PG_UNIQUE_VIOLATION = '23505';
 export const PG_FOREIGN_KEY_VIOLATION = '23503';
+/** ON DELETE RESTRICT: PostgreSQL 18 reports this code where 15–17 report 23503. */
+export const PG_RESTRICT_VIOLATION = '23001';
 
 export function pgCode(err: unknown): string | undefined {
   const e = err as { code?: unknown; driverError?: { code?: unknown } } | null;

@@ -1,7 +1,13 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import { getNullableType, GraphQLError, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { LIST_DEFAULT_SIZE, MAX_COST, MAX_PAGE_SIZE, PAGE_SIZE_ARGUMENTS } from './limits';
+import {
+  CONNECTION_LIST_FIELDS,
+  LIST_DEFAULT_SIZE,
+  MAX_COST,
+  MAX_PAGE_SIZE,
+  PAGE_SIZE_ARGUMENTS,
+} from './limits';
 
 export interface CostCheck {
   cost: number;
@@ -31,7 +37,10 @@ export function measureOperation(
         badPageSizes.push(`${field.name}.${name}`);
       size = Math.min(Math.max(value, 1), MAX_PAGE_SIZE);
     }
-    if (size === undefined && isListType(getNullableType(field.type))) size = LIST_DEFAULT_SIZE;
+    const connectionList = (CONNECTION_LIST_FIELDS as readonly string[]).includes(field.name);
+    if (size === undefined && !connectionList && isListType(getNullableType(field.type))) {
+      size = LIST_DEFAULT_SIZE;
+    }
     return 1 + childComplexity * (size ?? 1);
   };
   const cost = getComplexity({ schema, query: document, variables, operationName, estimators: [estimator] });

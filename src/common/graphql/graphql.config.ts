@@ -3,8 +3,10 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError, type ValidationContext } from 'graphql';
 import type { AppConfig } from '../../config/config';
+import type { DatelineRequest } from '../http/request-context';
 import { costLimitPlugin } from './cost-limit';
 import { formatGraphqlError } from './format-error';
+import type { GraphqlLoaders, RequestLoaders } from './loaders';
 import { MAX_ALIASES, MAX_DEPTH } from './limits';
 
 /**
@@ -21,7 +23,9 @@ const armor = {
 };
 
 export interface GraphqlContext {
-  req: import('../http/request-context').DatelineRequest;
+  req: DatelineRequest;
+  /** This request's DataLoaders, by feature name. */
+  loaders: RequestLoaders;
 }
 
 /**
@@ -30,7 +34,7 @@ export interface GraphqlContext {
  * queries only (a mutation over GET is 405), CSRF prevention, no batching, and the limits of
  * limits.ts checked before any resolver runs.
  */
-export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
+export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): ApolloDriverConfig {
   const hideSchema = !config.graphqlIntrospection;
   return {
     driver: ApolloDriver,
@@ -51,6 +55,10 @@ export function graphqlOptions(config: AppConfig): ApolloDriverConfig {
     validationRules: [maxDepthRule({ n: MAX_DEPTH, ...armor }), maxAliasesRule({ n: MAX_ALIASES, ...armor })],
     plugins: [costLimitPlugin()],
     formatError: formatGraphqlError,
-    context: ({ req }: { req: GraphqlContext['req'] }): GraphqlContext => ({ req }),
+    // On Fastify the driver calls this with the request itself; elsewhere with { req }.
+    context: (arg: { req?: DatelineRequest } | DatelineRequest): GraphqlContext => {
+      const req = ('req' in arg && arg.req ? arg.req : arg) as DatelineRequest;
+      return { req, loaders: loaders.forRequest(req) };
+    },
   };
 }

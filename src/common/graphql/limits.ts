@@ -25,8 +25,13 @@ export const MAX_ALIASES = 15;
  */
 export const MAX_COST = 5000;
 
-/** How many items a list without a `first`/`limit` argument is assumed to return, for the cost. */
-export const LIST_DEFAULT_SIZE = 20;
+/**
+ * How many items a list without a `first`/`limit` argument is assumed to return, for the cost.
+ * Such lists are short in this schema (a breadcrumb, an article's tags, its reaction types).
+ * A Relay connection's `edges`/`nodes` count once: the connection's `first` already multiplied them.
+ */
+export const LIST_DEFAULT_SIZE = 5;
+export const CONNECTION_LIST_FIELDS = ['edges', 'nodes'] as const;
 
 /**
  * Largest `first` or `limit` a client may ask for, in REST and in GraphQL (the contract's

@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import type { ArticleStatus } from './article-status';
+import type { Block } from './body/blocks';
+import type { RawBlock } from './body/normalize';
+
+/**
+ * What the writer accepts: the API's ArticleInput, plus what only imports send (tag names,
+ * reaction counts). Transports hand their validated DTOs over as they are.
+ */
+export interface WriterInput {
+  slug?: string | null;
+  externalId?: string | null;
+  title?: string | null;
+  subtitle?: string | null;
+  dateline?: string | null;
+  byline?: string | null;
+  source?: string | null;
+  excerpt?: string | null;
+  body?: RawBlock[] | null;
+  bodyHtml?: string | null;
+  bodyText?: string | null;
+  section?: string | null;
+  sections?: string[] | null;
+  tags?: (string | { slug: string; name?: string | null })[] | null;
+  heroImage?: HeroImageValue | null;
+  status?: ArticleStatus | null;
+  publishedAt?: string | null;
+  relatedArticles?: string[] | null;
+  /** Imports only: applied when the article is created, never lowering a live count. */
+  reactions?: { type: string; count: number }[] | null;
+}
+
+export interface HeroImageValue {
+  url: string;
+  alt?: string | null;
+  caption?: string | null;
+  credit?: string | null;
+  width?: number | null;
+  height?: number | null;
+}
+
+/** An article as an input document: what revisions keep, exports write and the hash covers. */
+export interface ArticleSnapshot {
+  slug: string;
+  externalId: string | null;
+  title: string;
+  subtitle: string | null;
+  dateline: string | null;
+  byline: string | null;
+  source: string | null;
+  excerpt: string | null;
+  body: Block[];
+  section: string | null;
+  sections: string[];
+  tags: string[];
+  heroImage: HeroImageValue | null;
+  status: ArticleStatus;
+  publishedAt: string | null;
+  relatedArticles: string[];
+}
+
+export function contentHash(snapshot: ArticleSnapshot): string {
+  return createHash('sha256').update(JSON.stringify(snapshot)).digest('base64url');
+}
+
+export function normalizeHeroImage(h: HeroImageValue | null | undefined): HeroImageValue | null {
+  if (!h) return null;
+  return {
+    url: h.url,
+    alt: h.alt ?? null,
+    caption: h.caption ?? null,
+    credit: h.credit ?? null,
+    width: h.width ?? null,
+    height: h.height ?? null,
+  };
+}

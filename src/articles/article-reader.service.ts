@@ -1,0 +1,292 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DomainError } from '../common/errors/domain-error';
+import { parseIdOrSlug, type IdOrSlug } from '../common/http/id-or-slug.pipe';
+import { APP_CONFIG, type AppConfig } from '../config/config';
+import type { SectionRef } from '../sections/section.model';
+import type { SectionTree } from '../sections/section-tree';
+import { SectionsService } from '../sections/sections.service';
+import { ArticleRepository, type ArticleRow, type ListFilter } from './article.repository';
+import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag } from './article.model';
+import type { ArticleFilter } from './dto/list-articles.args';
+import { normalizeHeroImage, type HeroImageValue } from './article-input';
+
+/** Who is reading: the public sees public articles only; editors see every status but the trash. */
+export interface Viewer {
+  editor: boolean;
+}
+
+/** The scalar part of an article: what GraphQL field resolvers start from. */
+export type ArticleRecord = Omit<
+  Article,
+  | 'section'
+  | 'breadcrumb'
+  | 'sections'
+  | 'tags'
+  | 'reactions'
+  | 'relatedArticles'
+  | 'body'
+  | 'bodyHtml'
+  | 'bodyText'
+> &
+  Partial<Pick<Article, 'body' | 'bodyHtml' | 'bodyText'>> & { sectionId: string | null };
+
+export interface Page<T> {
+  items: { cursor: string; node: T }[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+}
+
+function encodeCursor(kind: 'q' | 't', key: string, id: string): string {
+  return Buffer.from(JSON.stringify([kind, key, id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, kind: 'q' | 't', path: string): { key: string; id: string } {
+  try {
+    const [k, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
+    if (k === kind && typeof key === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id))
+      return { key, id };
+  } catch {
+    // falls through to the error below
+  }
+  throw DomainError.validation([{ path, message: 'is not a cursor of this list' }]);
+}
+
+export function toRecord(row: ArticleRow): ArticleRecord {
+  return {
+    id: row.id,
+    slug: row.slug,
+    externalId: row.externalId,
+    title: row.title,
+    subtitle: row.subtitle,
+    dateline: row.dateline,
+    byline: row.byline,
+    source: row.source,
+    excerpt: row.excerpt,
+    heroImage: normalizeHeroImage(
+      row.heroImage as unknown as HeroImageValue | null,
+    ) as ArticleRecord['heroImage'],
+    status: row.status,
+    publishedAt: row.publishedAt ? row.publishedAt.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+    viewCount: Number(row.viewCount),
+    sectionId: row.sectionId,
+    ...(row.body !== undefined ? { body: row.body, bodyHtml: row.bodyHtml, bodyText: row.bodyText } : {}),
+  };
+}
+
+/** Reads of articles for both transports, and for the features that show articles. */
+@Injectable()
+export class ArticleReader {
+  constructor(
+    private readonly articles: ArticleRepository,
+    private readonly sections: SectionsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async findRecord(key: IdOrSlug, viewer: Viewer): Promise<ArticleRecord | null> {
+    const row = await this.articles.findOne(key, { publicOnly: !viewer.editor });
+    return row ? toRecord(row) : null;
+  }
+
+  /** One whole article (REST). */
+  async get(key: IdOrSlug, viewer: Viewer): Promise<Article> {
+    const record = await this.findRecord(key, viewer);
+    if (!record) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+    const [article] = await this.hydrate([record], viewer);
+    return article as Article;
+  }
+
+  /** The id of a public article, or null: for features that act on public articles only. */
+  async findPublicId(idOrSlug: string | IdOrSlug): Promise<string | null> {
+    const key = typeof idOrSlug === 'string' ? parseIdOrSlug(idOrSlug) : idOrSlug;
+    return this.articles.findPublicId(key);
+  }
+
+  /** Public summaries by id in one query, in the order of the ids given (missing ones left out). */
+  async publicSummariesByIds(ids: string[]): Promise<ArticleSummary[]> {
+    const rows = await this.articles.findByIds([...new Set(ids)], { publicOnly: true });
+    const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
+    const ordered = ids.map((id) => byId.get(id)).filter((r): r is ArticleRecord => !!r);
+    return this.hydrate(ordered, { editor: false });
+  }
+
+  async list(
+    query: ArticleFilter & { limit?: number; cursor?: string },
+    viewer: Viewer,
+  ): Promise<ArticleList> {
+    const limit = query.limit ?? 20;
+    const page = await this.page(query, limit, query.cursor, viewer, false, 'cursor');
+    return {
+      data: await this.hydrate(
+        page.items.map((i) => i.node),
+        viewer,
+      ),
+      page: { nextCursor: page.hasNextPage ? page.endCursor : null, limit },
+    };
+  }
+
+  /** A page of records with their cursors (GraphQL connections). */
+  async page(
+    filter: ArticleFilter,
+    limit: number,
+    after: string | undefined,
+    viewer: Viewer,
+    withBody: boolean,
+    cursorPath = 'after',
+  ): Promise<Page<ArticleRecord>> {
+    const f = await this.listFilter(filter, viewer, limit, withBody);
+    if (!f) return { items: [], hasNextPage: false, endCursor: null };
+    const kind = filter.q ? 'q' : 't';
+    if (after) f.after = decodeCursor(after, kind, cursorPath);
+    const rows = await this.articles.list(f);
+    const items = rows
+      .slice(0, limit)
+      .map((r) => ({ cursor: encodeCursor(kind, r.sortKey as string, r.id), node: toRecord(r) }));
+    return { items, hasNextPage: rows.length > limit, endCursor: items.at(-1)?.cursor ?? null };
+  }
+
+  async count(filter: ArticleFilter, viewer: Viewer): Promise<number> {
+    const f = await this.listFilter(filter, viewer, 0, false);
+    return f ? this.articles.count(f) : 0;
+  }
+
+  private async listFilter(
+    filter: ArticleFilter,
+    viewer: Viewer,
+    limit: number,
+    withBody: boolean,
+  ): Promise<ListFilter | null> {
+    if (filter.status && !viewer.editor && filter.status !== 'published')
+      throw DomainError.validation([{ path: 'status', message: 'only editors may list articles by status' }]);
+    const f: ListFilter = {
+      publicOnly: !viewer.editor,
+      tag: filter.tag,
+      author: filter.author?.trim() || undefined,
+      q: filter.q?.trim() || undefined,
+      status: filter.status,
+      limit,
+      withBody,
+    };
+    if (filter.section) {
+      const tree = await this.sections.tree();
+      const section = tree.find({ slug: filter.section });
+      if (!section) return null;
+      f.sectionIds = tree.subtreeIds(section.id);
+    }
+    return f;
+  }
+
+  async revisions(key: IdOrSlug): Promise<Revision[]> {
+    const row = await this.articles.findOne(key, { publicOnly: false });
+    if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+    const revisions = await this.articles.listRevisions(row.id);
+    return revisions.map((r) => ({
+      ...r.snapshot,
+      id: r.id,
+      articleId: r.articleId,
+      createdAt: r.createdAt.toISOString(),
+      author: r.author,
+    }));
+  }
+
+  // ---- batch lookups: one query for many articles (REST hydration and GraphQL loaders) ----
+
+  async tagsOf(ids: readonly string[]): Promise<Tag[][]> {
+    const rows = await this.articles.tagsFor([...ids]);
+    return ids.map((id) =>
+      rows.filter((r) => r.articleId === id).map((r) => ({ slug: r.slug, name: r.name })),
+    );
+  }
+
+  async sectionsOf(ids: readonly string[], tree?: SectionTree): Promise<SectionRef[][]> {
+    const [rows, t] = await Promise.all([this.articles.sectionsFor([...ids]), tree ?? this.sections.tree()]);
+    return ids.map((id) =>
+      rows
+        .filter((r) => r.articleId === id)
+        .map((r) => t.ref(r.sectionId))
+        .filter((s): s is SectionRef => !!s),
+    );
+  }
+
+  async reactionsOf(ids: readonly string[]): Promise<ReactionCount[][]> {
+    const rows = await this.articles.reactionsFor([...ids]);
+    return ids.map((id) =>
+      this.config.reactionTypes.map((type) => ({
+        articleId: id,
+        type,
+        count: rows.find((r) => r.articleId === id && r.type === type)?.count ?? 0,
+      })),
+    );
+  }
+
+  /** Editor pins of many articles; the public sees the public ones only. */
+  async relatedOf(ids: readonly string[], viewer: Viewer): Promise<ArticleRecord[][]> {
+    const links = await this.articles.relatedFor([...ids]);
+    const rows = await this.articles.findByIds([...new Set(links.map((l) => l.relatedId))], {
+      publicOnly: !viewer.editor,
+      withBody: true,
+    });
+    const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
+    return ids.map((id) =>
+      links
+        .filter((l) => l.articleId === id)
+        .map((l) => byId.get(l.relatedId))
+        .filter((r): r is ArticleRecord => !!r),
+    );
+  }
+
+  sectionRef(tree: SectionTree, sectionId: string | null): SectionRef | null {
+    return sectionId ? tree.ref(sectionId) : null;
+  }
+
+  breadcrumb(tree: SectionTree, sectionId: string | null): SectionRef[] {
+    return sectionId ? tree.breadcrumb(sectionId) : [];
+  }
+
+  tree(): Promise<SectionTree> {
+    return this.sections.tree();
+  }
+
+  /** Whole answers for REST: a fixed number of queries for any number of articles. */
+  async hydrate(records: ArticleRecord[], viewer: Viewer): Promise<(Article | ArticleSummary)[]> {
+    const ids = records.map((r) => r.id);
+    const withBody = records.some((r) => r.body !== undefined);
+    const tree = await this.sections.tree();
+    const [tags, sections, reactions, related] = await Promise.all([
+      this.tagsOf(ids),
+      this.sectionsOf(ids, tree),
+      this.reactionsOf(ids),
+      withBody ? this.relatedOf(ids, viewer) : Promise.resolve(ids.map(() => [])),
+    ]);
+    const relatedSummaries = withBody
+      ? await this.hydrate(
+          related.flat().map((r) => {
+            const { body: _b, bodyHtml: _h, bodyText: _t, ...summary } = r;
+            return summary;
+          }),
+          viewer,
+        )
+      : [];
+    const summaryById = new Map(relatedSummaries.map((s) => [s.id, s]));
+    return records.map((r, i) => {
+      const { sectionId, body, bodyHtml, bodyText, ...rest } = r;
+      const summary: ArticleSummary = {
+        ...rest,
+        section: this.sectionRef(tree, sectionId),
+        breadcrumb: this.breadcrumb(tree, sectionId),
+        sections: sections[i],
+        tags: tags[i],
+        reactions: reactions[i],
+      };
+      if (body === undefined) return summary;
+      return {
+        ...summary,
+        body,
+        bodyHtml: bodyHtml as string,
+        bodyText: bodyText as string,
+        relatedArticles: related[i].map((x) => summaryById.get(x.id)).filter((s): s is ArticleSummary => !!s),
+      } satisfies Article;
+    });
+  }
+}

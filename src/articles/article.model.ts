@@ -1,0 +1,194 @@
+import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { SectionRef } from '../sections/section.model';
+import type { Block } from './body/blocks';
+
+import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from './article-status';
+
+@ObjectType()
+export class ParagraphBlock {
+  @Field() type!: 'paragraph';
+  @Field({ description: 'May carry inline <b>, <i> and <a href>.' }) text!: string;
+}
+@ObjectType()
+export class HeadingBlock {
+  @Field() type!: 'heading';
+  @Field(() => Int, { description: '2, 3 or 4.' }) level!: number;
+  @Field() text!: string;
+}
+@ObjectType()
+export class QuoteBlock {
+  @Field() type!: 'quote';
+  @Field() text!: string;
+  @Field(() => String, { nullable: true }) cite?: string;
+}
+@ObjectType()
+export class ListBlock {
+  @Field() type!: 'list';
+  @Field() ordered!: boolean;
+  @Field(() => [String]) items!: string[];
+}
+@ObjectType()
+export class ImageBlock {
+  @Field() type!: 'image';
+  @Field() url!: string;
+  @Field() alt!: string;
+  @Field(() => String, { nullable: true }) caption?: string;
+  @Field(() => String, { nullable: true }) credit?: string;
+}
+@ObjectType()
+export class EmbedBlock {
+  @Field() type!: 'embed';
+  @Field() url!: string;
+  @Field(() => String, { nullable: true }) provider?: string;
+}
+
+export const BlockUnion = createUnionType({
+  name: 'Block',
+  description: 'One block of an article body; `type` tells which.',
+  types: () => [ParagraphBlock, HeadingBlock, QuoteBlock, ListBlock, ImageBlock, EmbedBlock] as const,
+  resolveType(value: Block) {
+    switch (value.type) {
+      case 'paragraph':
+        return ParagraphBlock;
+      case 'heading':
+        return HeadingBlock;
+      case 'quote':
+        return QuoteBlock;
+      case 'list':
+        return ListBlock;
+      case 'image':
+        return ImageBlock;
+      case 'embed':
+        return EmbedBlock;
+    }
+  },
+});
+
+@ObjectType()
+export class Tag {
+  @Field() @ApiProperty({ example: 'elections' }) slug!: string;
+  @Field() @ApiProperty({ example: 'Elections' }) name!: string;
+}
+
+@ObjectType({ description: 'The count of one reaction type on one article.' })
+export class ReactionCount {
+  @Field(() => ID) @ApiProperty({ format: 'uuid' }) articleId!: string;
+  @Field() @ApiProperty({ example: 'veryGood' }) type!: string;
+  @Field(() => Int) @ApiProperty() count!: number;
+}
+
+@ObjectType()
+export class HeroImage {
+  @Field() @ApiProperty() url!: string;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) alt!:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) caption!:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) credit!:
+    string | null;
+  @Field(() => Int, { nullable: true }) @ApiPropertyOptional({ type: Number, nullable: true }) width!:
+    number | null;
+  @Field(() => Int, { nullable: true }) @ApiPropertyOptional({ type: Number, nullable: true }) height!:
+    number | null;
+}
+
+/** The article without its body: what lists, rankings and recommendations return. */
+@ObjectType({ isAbstract: true })
+export class ArticleSummary {
+  @Field(() => ID) @ApiProperty({ format: 'uuid' }) id!: string;
+  @Field() @ApiProperty({ example: 'harbour-reopens-after-storm' }) slug!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) externalId!:
+    string | null;
+  @Field() @ApiProperty() title!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) subtitle!:
+    string | null;
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ type: String, nullable: true, example: 'SEOUL, South Korea' })
+  dateline!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) byline!:
+    string | null;
+  @Field(() => String, { nullable: true, description: 'Wire credit, e.g. AP.' })
+  @ApiProperty({ type: String, nullable: true, example: 'AP' })
+  source!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) excerpt!:
+    string | null;
+  @Field(() => SectionRef, { nullable: true })
+  @ApiProperty({ type: SectionRef, nullable: true })
+  section!: SectionRef | null;
+  @Field(() => [SectionRef], { description: "From the root down to the article's section itself." })
+  @ApiProperty({ type: [SectionRef] })
+  breadcrumb!: SectionRef[];
+  @Field(() => [SectionRef], { description: 'Extra sections, in order.' })
+  @ApiProperty({ type: [SectionRef] })
+  sections!: SectionRef[];
+  @Field(() => [Tag]) @ApiProperty({ type: [Tag] }) tags!: Tag[];
+  @Field(() => HeroImage, { nullable: true })
+  @ApiProperty({ type: HeroImage, nullable: true })
+  heroImage!: HeroImage | null;
+  @Field(() => ArticleStatusEnum) @ApiProperty({ enum: ARTICLE_STATUSES }) status!: ArticleStatus;
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  publishedAt!: string | null;
+  @Field() @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @Field() @ApiProperty({ format: 'date-time' }) updatedAt!: string;
+  @Field(() => [ReactionCount], { description: 'Every configured reaction type, 0 included.' })
+  @ApiProperty({ type: [ReactionCount] })
+  reactions!: ReactionCount[];
+  @Field(() => Int) @ApiProperty() viewCount!: number;
+}
+
+@ObjectType()
+export class Article extends ArticleSummary {
+  @Field(() => [BlockUnion])
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Ordered blocks.' })
+  body!: Block[];
+  @Field({ description: 'Rendered from the blocks; sanitised.' }) @ApiProperty() bodyHtml!: string;
+  @Field({ description: 'Text blocks joined by a blank line.' }) @ApiProperty() bodyText!: string;
+  @Field(() => [Article], { description: 'Editor pins, public ones only for the public.' })
+  @ApiProperty({ type: [ArticleSummary] })
+  relatedArticles!: ArticleSummary[];
+}
+
+export class PageInfo {
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+  @ApiProperty() limit!: number;
+}
+
+export class ArticleList {
+  @ApiProperty({ type: [ArticleSummary] }) data!: ArticleSummary[];
+  @ApiProperty({ type: PageInfo }) page!: PageInfo;
+}
+
+@ObjectType('PageInfo')
+export class GraphqlPageInfo {
+  @Field() hasNextPage!: boolean;
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+}
+
+@ObjectType()
+export class ArticleEdge {
+  @Field() cursor!: string;
+  @Field(() => Article) node!: Article;
+}
+
+@ObjectType()
+export class ArticleConnection {
+  @Field(() => [ArticleEdge]) edges!: ArticleEdge[];
+  @Field(() => GraphqlPageInfo) pageInfo!: GraphqlPageInfo;
+  @Field(() => Int) totalCount!: number;
+}
+
+/** A saved earlier version: the article's input fields as they were. */
+export class Revision {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'uuid' }) articleId!: string;
+  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ type: String, nullable: true, description: 'The name of the key that made the change.' })
+  author!: string | null;
+  [field: string]: unknown;
+}
+
+export class RevisionList {
+  @ApiProperty({ type: [Revision] }) data!: Revision[];
+}

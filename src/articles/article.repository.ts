@@ -1,0 +1,262 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ArticleStatus } from './article-status';
+import type { Block } from './body/blocks';
+
+/** The one definition of "the public may see this article": scheduling needs no cron job. */
+export function publicPredicate(a = 'a'): string {
+  return `${a}.deleted_at IS NULL AND ${a}.status IN ('published', 'scheduled') AND ${a}.published_at <= now()`;
+}
+
+/** A scheduled article whose time has come reads as published. */
+const EFFECTIVE_STATUS = `CASE WHEN a.status = 'scheduled' AND a.published_at <= now() THEN 'published' ELSE a.status END`;
+const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const SUMMARY_COLUMNS = `a.id, a.slug, a.external_id AS "externalId", a.title, a.subtitle, a.dateline, a.byline,
+  a.source, a.excerpt, a.section_id AS "sectionId", a.hero_image AS "heroImage", ${EFFECTIVE_STATUS} AS status,
+  a.status AS "storedStatus", a.published_at AS "publishedAt", a.created_at AS "createdAt",
+  a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt", a.view_count::int AS "viewCount",
+  a.content_hash AS "contentHash"`;
+const BODY_COLUMNS = `, a.body, a.body_html AS "bodyHtml", a.body_text AS "bodyText"`;
+
+export interface ArticleRow {
+  id: string;
+  slug: string;
+  externalId: string | null;
+  title: string;
+  subtitle: string | null;
+  dateline: string | null;
+  byline: string | null;
+  source: string | null;
+  excerpt: string | null;
+  sectionId: string | null;
+  heroImage: Record<string, unknown> | null;
+  status: ArticleStatus;
+  storedStatus: ArticleStatus;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  deletedAt: Date | null;
+  viewCount: number;
+  contentHash: string | null;
+  body?: Block[];
+  bodyHtml?: string;
+  bodyText?: string;
+  /** Lists only: the keyset position of the row. */
+  sortKey?: string;
+  rank?: string;
+}
+
+export interface ArticleWriteRow {
+  slug: string;
+  externalId: string | null;
+  title: string;
+  subtitle: string | null;
+  dateline: string | null;
+  byline: string | null;
+  source: string | null;
+  excerpt: string | null;
+  body: Block[];
+  bodyHtml: string;
+  bodyText: string;
+  sectionId: string | null;
+  heroImage: Record<string, unknown> | null;
+  status: ArticleStatus;
+  publishedAt: Date | null;
+  contentHash: string;
+}
+
+export interface ListFilter {
+  publicOnly: boolean;
+  sectionIds?: string[];
+  tag?: string;
+  author?: string;
+  q?: string;
+  status?: ArticleStatus;
+  limit: number;
+  /** Keyset position: (sort key, id) or, with q, (rank, id). */
+  after?: { key: string; id: string };
+  withBody: boolean;
+}
+
+export type ArticleKey = { id: string } | { slug: string };
+
+function keyClause(key: ArticleKey, param: string): string {
+  return 'id' in key ? `a.id = ${param}` : `a.slug = ${param}`;
+}
+const keyValue = (key: ArticleKey) => ('id' in key ? key.id : key.slug);
+
+@Injectable()
+export class ArticleRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private m(manager?: EntityManager): EntityManager {
+    return manager ?? this.dataSource.manager;
+  }
+
+  async findOne(
+    key: ArticleKey,
+    opts: { publicOnly: boolean; includeDeleted?: boolean; forUpdate?: boolean },
+    manager?: EntityManager,
+  ): Promise<ArticleRow | null> {
+    const where = [keyClause(key, '$1')];
+    if (opts.publicOnly) where.push(publicPredicate());
+    else if (!opts.includeDeleted) where.push('a.deleted_at IS NULL');
+    const rows: ArticleRow[] = await this.m(manager).query(
+      `SELECT ${SUMMARY_COLUMNS}${BODY_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}${
+        opts.forUpdate ? ' FOR UPDATE' : ''
+      }`,
+      [keyValue(key)],
+    );
+    return rows[0] ?? null;
+  }
+
+  async findPublicId(key: ArticleKey): Promise<string | null> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT a.id FROM articles a WHERE ${keyClause(key, '$1')} AND ${publicPredicate()}`,
+      [keyValue(key)],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /** Summaries (or whole rows) by id in one query, in no particular order. */
+  async findByIds(ids: string[], opts: { publicOnly: boolean; withBody?: boolean }): Promise<ArticleRow[]> {
+    if (!ids.length) return [];
+    return this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS}${opts.withBody ? BODY_COLUMNS : ''} FROM articles a
+        WHERE a.id = ANY($1::uuid[]) AND ${opts.publicOnly ? publicPredicate() : 'a.deleted_at IS NULL'}`,
+      [ids],
+    );
+  }
+
+  private filterSql(f: ListFilter, params: unknown[]): string[] {
+    const where = [f.publicOnly ? publicPredicate() : 'a.deleted_at IS NULL'];
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    if (f.status === 'published') where.push(publicPredicate());
+    else if (f.status === 'scheduled') where.push(`a.status = 'scheduled' AND NOT (${publicPredicate()})`);
+    else if (f.status) where.push(`a.status = ${p(f.status)}`);
+    if (f.sectionIds) {
+      const ids = p(f.sectionIds);
+      where.push(`(a.section_id = ANY(${ids}::uuid[]) OR EXISTS (SELECT 1 FROM article_sections s
+        WHERE s.article_id = a.id AND s.section_id = ANY(${ids}::uuid[])))`);
+    }
+    if (f.tag)
+      where.push(`EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id
+        WHERE at.article_id = a.id AND t.slug = ${p(f.tag)})`);
+    if (f.author) where.push(`a.byline ILIKE ${p(`%${f.author.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`);
+    if (f.q) where.push(`a.search @@ websearch_to_tsquery('english', ${p(f.q)})`);
+    return where;
+  }
+
+  /** One page, newest first (or by relevance with q); one row more than asked tells of a next page. */
+  async list(f: ListFilter): Promise<ArticleRow[]> {
+    const params: unknown[] = [];
+    const where = this.filterSql(f, params);
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    let order: string;
+    let keyCol: string;
+    if (f.q) {
+      const rank = `ts_rank(a.search, websearch_to_tsquery('english', ${p(f.q)}))`;
+      keyCol = `${rank}::text`;
+      if (f.after) where.push(`(${rank}, a.id) < (${p(f.after.key)}::real, ${p(f.after.id)}::uuid)`);
+      order = `${rank} DESC, a.id DESC`;
+    } else {
+      const sort = f.publicOnly ? 'a.published_at' : 'coalesce(a.published_at, a.created_at)';
+      keyCol = ISO(sort);
+      if (f.after) where.push(`(${sort}, a.id) < (${p(f.after.key)}::timestamptz, ${p(f.after.id)}::uuid)`);
+      order = `${sort} DESC, a.id DESC`;
+    }
+    return this.dataSource.query(
+      `SELECT ${SUMMARY_COLUMNS}${f.withBody ? BODY_COLUMNS : ''}, ${keyCol} AS "sortKey"
+         FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit + 1)}`,
+      params,
+    );
+  }
+
+  async count(f: ListFilter): Promise<number> {
+    const params: unknown[] = [];
+    const where = this.filterSql(f, params);
+    const rows: { n: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM articles a WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    return rows[0].n;
+  }
+
+  async tagsFor(ids: string[]): Promise<{ articleId: string; slug: string; name: string }[]> {
+    if (!ids.length) return [];
+    return this.dataSource.query(
+      `SELECT at.article_id AS "articleId", t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id
+        WHERE at.article_id = ANY($1::uuid[]) ORDER BY at.article_id, at.position`,
+      [ids],
+    );
+  }
+
+  async sectionsFor(
+    ids: string[],
+    manager?: EntityManager,
+  ): Promise<{ articleId: string; sectionId: string }[]> {
+    if (!ids.length) return [];
+    return this.m(manager).query(
+      `SELECT article_id AS "articleId", section_id AS "sectionId" FROM article_sections
+        WHERE article_id = ANY($1::uuid[]) ORDER BY article_id, position`,
+      [ids],
+    );
+  }
+
+  async reactionsFor(ids: string[]): Promise<{ articleId: string; type: string; count: number }[]> {
+    if (!ids.length) return [];
+    return this.dataSource.query(
+      `SELECT article_id AS "articleId", type, count::int AS count FROM article_reactions
+        WHERE article_id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
+  async relatedFor(
+    ids: string[],
+    manager?: EntityManager,
+  ): Promise<{ articleId: string; relatedId: string }[]> {
+    if (!ids.length) return [];
+    return this.m(manager).query(
+      `SELECT article_id AS "articleId", related_id AS "relatedId" FROM article_related
+        WHERE article_id = ANY($1::uuid[]) ORDER BY article_id, position`,
+      [ids],
+    );
+  }
+
+  async listRevisions(articleId: string): Promise<
+    {
+      id: string;
+      articleId: string;
+      createdAt: Date;
+      author: string | null;
+      snapshot: Record<string, unknown>;
+    }[]
+  > {
+    return this.dataSource.query(
+      `SELECT id, article_id AS "articleId", created_at AS "createdAt", author, snapshot FROM article_revisions
+        WHERE article_id = $1 ORDER BY created_at DESC, id DESC`,
+      [articleId],
+    );
+  }
+
+  async hasAny(): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM articles LIMIT 1`);
+    return rows.length > 0;
+  }
+
+  async countExternalIdsWithPrefix(prefix: string): Promise<{ externalIds: string[]; count: number }> {
+    const rows: { external_id: string }[] = await this.dataSource.query(
+      `SELECT external_id FROM articles WHERE external_id LIKE $1`,
+      [`${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+    );
+    return { externalIds: rows.map((r) => r.external_id), count: rows.length };
+  }
+}

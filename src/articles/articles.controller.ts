@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+} from '@nestjs/swagger';
+import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/role';
+import { HttpCached } from '../common/http-cache/http-cache.interceptor';
+import { IdOrSlugPipe, UuidPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
+import { articleKeys, articleListKeys } from './article-surrogate-keys';
+import { Article, ArticleList, RevisionList } from './article.model';
+import { ArticlesService } from './articles.service';
+import { ArticleInput, PublishInput } from './dto/article.input';
+import { ListArticlesQuery } from './dto/list-articles.args';
+
+@ApiTags('articles')
+@Controller('articles')
+export class ArticlesController {
+  constructor(private readonly articles: ArticlesService) {}
+
+  @Get()
+  @Public()
+  @HttpCached(articleListKeys)
+  @ApiOkResponse({ type: ArticleList })
+  list(@Query() query: ListArticlesQuery, @CurrentPrincipal() who: Principal | null): Promise<ArticleList> {
+    return this.articles.list(query, who);
+  }
+
+  @Get(':idOrSlug')
+  @Public()
+  @HttpCached((body) => articleKeys(body as Article))
+  @ApiOkResponse({ type: Article })
+  get(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @CurrentPrincipal() who: Principal | null,
+  ): Promise<Article> {
+    return this.articles.get(key, who);
+  }
+
+  @Post()
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @ApiCreatedResponse({ type: Article })
+  create(@Body() input: ArticleInput, @CurrentPrincipal() who: Principal | null): Promise<Article> {
+    return this.articles.create(input, who);
+  }
+
+  @Patch(':idOrSlug')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: Article })
+  update(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @Body() input: ArticleInput,
+    @CurrentPrincipal() who: Principal | null,
+  ): Promise<Article> {
+    return this.articles.update(key, input, who);
+  }
+
+  @Delete(':idOrSlug')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Moved to the trash.' })
+  remove(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<void> {
+    return this.articles.remove(key);
+  }
+
+  @Post(':idOrSlug/publish')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({ type: Article, description: 'A future publishedAt schedules.' })
+  publish(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug, @Body() input: PublishInput): Promise<Article> {
+    return this.articles.publish(key, input.publishedAt);
+  }
+
+  @Post(':idOrSlug/unpublish')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({ type: Article, description: 'Back to draft; publishedAt is kept.' })
+  unpublish(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Article> {
+    return this.articles.unpublish(key);
+  }
+
+  @Post(':idOrSlug/restore')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({ type: Article, description: 'Back from the trash.' })
+  restore(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Article> {
+    return this.articles.restore(key);
+  }
+
+  @Get(':idOrSlug/revisions')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: RevisionList })
+  async revisions(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<RevisionList> {
+    return { data: await this.articles.revisions(key) };
+  }
+
+  @Post(':idOrSlug/revisions/:revisionId/restore')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiOkResponse({ type: Article, description: 'The restore is itself kept as a new revision.' })
+  restoreRevision(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @Param('revisionId', UuidPipe) revisionId: string,
+    @CurrentPrincipal() who: Principal | null,
+  ): Promise<Article> {
+    return this.articles.restoreRevision(key, revisionId, who);
+  }
+}

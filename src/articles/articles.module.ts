@@ -1,0 +1,37 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { GraphqlLoaders } from '../common/graphql/loaders';
+import { SectionsModule } from '../sections/sections.module';
+import { ArticleReader } from './article-reader.service';
+import { ArticleWriter } from './article-writer.service';
+import { ARTICLE_LOADERS, createArticleLoaders } from './article.loaders';
+import { ArticleRepository } from './article.repository';
+import { ArticleWriteRepository } from './article-write.repository';
+import { ArticlesController } from './articles.controller';
+import { ArticlesResolver } from './articles.resolver';
+import { ArticlesService } from './articles.service';
+import { DemoSeeder } from './demo/demo-seeder';
+
+@Module({
+  imports: [SectionsModule],
+  controllers: [ArticlesController],
+  providers: [
+    ArticlesService,
+    ArticleReader,
+    ArticleWriter,
+    ArticleRepository,
+    ArticleWriteRepository,
+    ArticlesResolver,
+    DemoSeeder,
+  ],
+  exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder],
+})
+export class ArticlesModule implements OnModuleInit {
+  constructor(
+    private readonly loaders: GraphqlLoaders,
+    private readonly reader: ArticleReader,
+  ) {}
+
+  onModuleInit(): void {
+    this.loaders.register(ARTICLE_LOADERS, (req) => createArticleLoaders(this.reader, req));
+  }
+}

@@ -1,0 +1,128 @@
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/role';
+import { DomainError } from '../common/errors/domain-error';
+import type { GraphqlContext } from '../common/graphql/graphql.config';
+import { parseIdOrSlug } from '../common/http/id-or-slug.pipe';
+import { SectionRef } from '../sections/section.model';
+import type { ArticleRecord } from './article-reader.service';
+import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
+import { Article, ArticleConnection, ReactionCount, Tag, type ArticleSummary } from './article.model';
+import { ArticlesService } from './articles.service';
+import { ArticleInput } from './dto/article.input';
+import { ArticlesArgs } from './dto/list-articles.args';
+
+/** Queries give records (fields come through loaders); mutations give whole articles. */
+type Parent = ArticleRecord | Article;
+
+const loaders = (ctx: GraphqlContext) => ctx.loaders.get<ArticleLoaders>(ARTICLE_LOADERS);
+
+@Resolver(() => Article)
+export class ArticlesResolver {
+  constructor(private readonly service: ArticlesService) {}
+
+  @Query(() => Article, {
+    nullable: true,
+    description: 'By id or by slug; the public sees published ones only.',
+  })
+  @Public()
+  article(
+    @Args('id', { type: () => ID, nullable: true }) id: string | undefined,
+    @Args('slug', { type: () => String, nullable: true }) slug: string | undefined,
+    @CurrentPrincipal() who: Principal | null,
+  ): Promise<ArticleRecord | null> {
+    if (!id && !slug) throw DomainError.validation([{ path: 'id', message: 'give id or slug' }]);
+    return this.service.find(id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'), who);
+  }
+
+  @Query(() => ArticleConnection, { description: 'Newest first, or by relevance with filter.q.' })
+  @Public()
+  articles(@Args() args: ArticlesArgs, @CurrentPrincipal() who: Principal | null) {
+    return this.service.connection(args.filter ?? {}, args.first, args.after, who);
+  }
+
+  @Mutation(() => Article)
+  @RequireRole('editor')
+  createArticle(@Args('input') input: ArticleInput, @CurrentPrincipal() who: Principal | null) {
+    return this.service.create(input, who);
+  }
+
+  @Mutation(() => Article, { description: '`id` takes an id or a slug; only the fields given change.' })
+  @RequireRole('editor')
+  updateArticle(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: ArticleInput,
+    @CurrentPrincipal() who: Principal | null,
+  ) {
+    return this.service.update(parseIdOrSlug(id, 'id'), input, who);
+  }
+
+  @Mutation(() => Boolean, { description: 'Moves the article to the trash.' })
+  @RequireRole('editor')
+  async deleteArticle(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
+    await this.service.remove(parseIdOrSlug(id, 'id'));
+    return true;
+  }
+
+  @Mutation(() => Article, { description: 'A future publishedAt schedules.' })
+  @RequireRole('editor')
+  publishArticle(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('publishedAt', { type: () => String, nullable: true }) publishedAt: string | undefined,
+  ) {
+    if (publishedAt && Number.isNaN(Date.parse(publishedAt)))
+      throw DomainError.validation([{ path: 'publishedAt', message: 'must be an ISO-8601 time' }]);
+    return this.service.publish(parseIdOrSlug(id, 'id'), publishedAt ?? undefined);
+  }
+
+  @Mutation(() => Article)
+  @RequireRole('editor')
+  unpublishArticle(@Args('id', { type: () => ID }) id: string) {
+    return this.service.unpublish(parseIdOrSlug(id, 'id'));
+  }
+
+  @Mutation(() => Article, { description: 'Brings an article back from the trash.' })
+  @RequireRole('editor')
+  restoreArticle(@Args('id', { type: () => ID }) id: string) {
+    return this.service.restore(parseIdOrSlug(id, 'id'));
+  }
+
+  @ResolveField(() => SectionRef, { nullable: true })
+  async section(@Parent() a: Parent): Promise<SectionRef | null> {
+    if (!('sectionId' in a)) return a.section;
+    return a.sectionId ? (await this.service.reader.tree()).ref(a.sectionId) : null;
+  }
+
+  @ResolveField(() => [SectionRef])
+  async breadcrumb(@Parent() a: Parent): Promise<SectionRef[]> {
+    if (!('sectionId' in a)) return a.breadcrumb;
+    return a.sectionId ? (await this.service.reader.tree()).breadcrumb(a.sectionId) : [];
+  }
+
+  @ResolveField(() => [SectionRef])
+  async sections(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<SectionRef[]> {
+    if (!('sectionId' in a)) return a.sections;
+    return loaders(ctx).sections.load(a.id);
+  }
+
+  @ResolveField(() => [Tag])
+  async tags(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<Tag[]> {
+    if (!('sectionId' in a)) return a.tags;
+    return loaders(ctx).tags.load(a.id);
+  }
+
+  @ResolveField(() => [ReactionCount])
+  async reactions(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<ReactionCount[]> {
+    if (!('sectionId' in a)) return a.reactions;
+    return loaders(ctx).reactions.load(a.id);
+  }
+
+  @ResolveField(() => [Article])
+  async relatedArticles(
+    @Parent() a: Parent,
+    @Context() ctx: GraphqlContext,
+  ): Promise<(ArticleRecord | ArticleSummary)[]> {
+    if (!('sectionId' in a)) return a.relatedArticles;
+    return loaders(ctx).related.load(a.id);
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import type { Principal } from '../common/auth/role';
+import { isEditor } from '../common/auth/role';
+import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
+import { ArticleReader, type ArticleRecord, type Viewer } from './article-reader.service';
+import type { WriterInput } from './article-input';
+import { ArticleWriter } from './article-writer.service';
+import type { Article, ArticleList, Revision } from './article.model';
+import type { ArticleFilter } from './dto/list-articles.args';
+
+export const viewerOf = (principal: Principal | null): Viewer => ({ editor: isEditor(principal) });
+const authorOf = (principal: Principal | null) => principal?.name ?? null;
+
+/**
+ * The articles use cases, the only thing either transport calls. Reads and writes live in
+ * ArticleReader and ArticleWriter; other features use those two directly.
+ */
+@Injectable()
+export class ArticlesService {
+  constructor(
+    readonly reader: ArticleReader,
+    readonly writer: ArticleWriter,
+  ) {}
+
+  get(key: IdOrSlug, principal: Principal | null): Promise<Article> {
+    return this.reader.get(key, viewerOf(principal));
+  }
+
+  find(key: IdOrSlug, principal: Principal | null): Promise<ArticleRecord | null> {
+    return this.reader.findRecord(key, viewerOf(principal));
+  }
+
+  list(
+    query: ArticleFilter & { limit?: number; cursor?: string },
+    principal: Principal | null,
+  ): Promise<ArticleList> {
+    return this.reader.list(query, viewerOf(principal));
+  }
+
+  async connection(
+    filter: ArticleFilter,
+    first: number,
+    after: string | undefined,
+    principal: Principal | null,
+  ) {
+    const viewer = viewerOf(principal);
+    const [page, totalCount] = await Promise.all([
+      this.reader.page(filter, first, after, viewer, true),
+      this.reader.count(filter, viewer),
+    ]);
+    return {
+      edges: page.items,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      totalCount,
+    };
+  }
+
+  async create(input: WriterInput, principal: Principal | null): Promise<Article> {
+    const id = await this.writer.create(input, authorOf(principal));
+    return this.reader.get({ id }, { editor: true });
+  }
+
+  async update(key: IdOrSlug, input: WriterInput, principal: Principal | null): Promise<Article> {
+    const id = await this.writer.update(key, input, authorOf(principal));
+    return this.reader.get({ id }, { editor: true });
+  }
+
+  async remove(key: IdOrSlug): Promise<void> {
+    await this.writer.trash(key);
+  }
+
+  async restore(key: IdOrSlug): Promise<Article> {
+    const id = await this.writer.untrash(key);
+    return this.reader.get({ id }, { editor: true });
+  }
+
+  async publish(key: IdOrSlug, publishedAt?: string): Promise<Article> {
+    const id = await this.writer.publish(key, publishedAt);
+    return this.reader.get({ id }, { editor: true });
+  }
+
+  async unpublish(key: IdOrSlug): Promise<Article> {
+    const id = await this.writer.unpublish(key);
+    return this.reader.get({ id }, { editor: true });
+  }
+
+  revisions(key: IdOrSlug): Promise<Revision[]> {
+    return this.reader.revisions(key);
+  }
+
+  async restoreRevision(key: IdOrSlug, revisionId: string, principal: Principal | null): Promise<Article> {
+    const id = await this.writer.restoreRevision(key, revisionId, authorOf(principal));
+    return this.reader.get({ id }, { editor: true });
+  }
+}

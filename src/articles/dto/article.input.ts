@@ -1,0 +1,224 @@
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsEmpty,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { SLUG_MAX, SLUG_PATTERN } from '../../common/http/id-or-slug.pipe';
+import { BLOCK_TYPES } from '../body/blocks';
+import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from '../article-status';
+
+const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
+
+@InputType({ description: 'One body block; which fields apply depends on `type`.' })
+export class BlockInput {
+  @Field() @ApiPropertyOptional({ enum: BLOCK_TYPES }) @IsIn(BLOCK_TYPES) type!: string;
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() text?: string;
+  @Field(() => Int, { nullable: true })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt()
+  @Min(2)
+  @Max(4)
+  level?: number;
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() cite?: string;
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsBoolean() ordered?: boolean;
+  @Field(() => [String], { nullable: true })
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @IsString({ each: true })
+  items?: string[];
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() url?: string;
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() alt?: string;
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() caption?: string;
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() credit?: string;
+  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() provider?: string;
+}
+
+@InputType()
+export class HeroImageInput {
+  @Field()
+  @ApiPropertyOptional()
+  @IsString()
+  @Matches(/^https?:\/\//i, { message: 'url must be an http(s) URL' })
+  url!: string;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() alt?:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() caption?:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() credit?:
+    string | null;
+  @Field(() => Int, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) width?:
+    number | null;
+  @Field(() => Int, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) height?:
+    number | null;
+}
+
+const readOnly = (field: string) => IsEmpty({ message: `${field} is read-only` });
+
+/**
+ * The writable fields of an article (POST, PATCH, GraphQL create/update). On create `title` is
+ * required; on update every field is optional and only those given change.
+ */
+@InputType()
+export class ArticleInput {
+  @Field({ nullable: true, description: 'Made from the title when omitted.' })
+  @ApiPropertyOptional({ maxLength: SLUG_MAX })
+  @IsOptional()
+  @IsString()
+  @MaxLength(SLUG_MAX)
+  @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
+  slug?: string;
+
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 512 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(512)
+  externalId?: string | null;
+
+  @Field({ nullable: true, description: 'Required when creating.' })
+  @ApiPropertyOptional({ maxLength: 500 })
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty({ message: 'title must not be empty' })
+  @MaxLength(500)
+  title?: string;
+
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  subtitle?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'SEOUL, South Korea' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  dateline?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(500)
+  byline?: string | null;
+
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'AP' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  source?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Defaults to the start of the first paragraph.' })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(2000)
+  excerpt?: string | null;
+
+  @Field(() => [BlockInput], { nullable: true })
+  @ApiPropertyOptional({ type: [BlockInput] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(10000)
+  @ValidateNested({ each: true })
+  @Type(() => BlockInput)
+  body?: BlockInput[];
+
+  @Field({ nullable: true, description: 'Sanitised, then turned into blocks.' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  bodyHtml?: string;
+
+  @Field({ nullable: true, description: 'Paragraphs split on blank lines.' })
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  bodyText?: string;
+
+  @Field(() => String, { nullable: true, description: "The primary section's slug." })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(SLUG_PATTERN, { message: `section ${SLUG_MESSAGE}` })
+  section?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Extra sections by slug, in order.' })
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @Matches(SLUG_PATTERN, { each: true, message: `sections ${SLUG_MESSAGE}` })
+  sections?: string[];
+
+  @Field(() => [String], { nullable: true, description: 'Tag slugs; a tag is made on first use.' })
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @MaxLength(SLUG_MAX, { each: true })
+  @Matches(SLUG_PATTERN, { each: true, message: `tags ${SLUG_MESSAGE}` })
+  tags?: string[];
+
+  @Field(() => HeroImageInput, { nullable: true })
+  @ApiPropertyOptional({ type: HeroImageInput, nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => HeroImageInput)
+  heroImage?: HeroImageInput | null;
+
+  @Field(() => ArticleStatusEnum, { nullable: true })
+  @ApiPropertyOptional({ enum: ARTICLE_STATUSES })
+  @IsOptional()
+  @IsIn(ARTICLE_STATUSES)
+  status?: ArticleStatus;
+
+  @Field(() => String, { nullable: true, description: 'ISO-8601; a future time with `published` schedules.' })
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'publishedAt must be an ISO-8601 time' })
+  publishedAt?: string | null;
+
+  @Field(() => [String], { nullable: true, description: 'Editor pins, by id or slug.' })
+  @ApiPropertyOptional({ type: [String] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  relatedArticles?: string[];
+
+  // Read-only fields, refused by name in REST bodies (GraphQL has no such input fields).
+  @readOnly('id') id?: null;
+  @readOnly('createdAt') createdAt?: null;
+  @readOnly('updatedAt') updatedAt?: null;
+  @readOnly('viewCount') viewCount?: null;
+  @readOnly('reactions') reactions?: null;
+  @readOnly('breadcrumb') breadcrumb?: null;
+}
+
+export class PublishInput {
+  @ApiPropertyOptional({ format: 'date-time', description: 'A future time schedules; default now.' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'publishedAt must be an ISO-8601 time' })
+  publishedAt?: string;
+}
