@@ -1,10 +1,12 @@
 import { CreateSectionsAndApiKeys1795950000000 } from './1795950000000-CreateSectionsAndApiKeys';
 import { CreateArticles1795951000000 } from './1795951000000-CreateArticles';
 import { CreateWebhooks1795952000000 } from './1795952000000-CreateWebhooks';
+import { CreateReactionsAndViews1795953000000 } from './1795953000000-CreateReactionsAndViews';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
   CreateSectionsAndApiKeys1795950000000,
   CreateArticles1795951000000,
   CreateWebhooks1795952000000,
+  CreateReactionsAndViews1795953000000,
 ];
