@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const dateline = await createApp(config, { seedDemoWhenEmpty: !config.databaseUrl });
   await dateline.app.listen({ port: config.port, host: '0.0.0.0' });
   const logger = new Logger('Dateline');
-  logger.log(`listening on http://localhost:${config.port}`);
+  const address = dateline.app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.log(`listening on http://localhost:${port}`);
 
   let stopping = false;
   const stop = (signal: string) => {

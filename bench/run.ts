@@ -1,0 +1,233 @@
+/**
+ * npm run bench [-- --articles N] [--rounds N] [--quick] [--only name,name]
+ *
+ * Builds a scratch database with a generated newsroom, starts the built server in production mode
+ * and the raw node:http + pg baseline on the same database, then runs every scenario in alternating
+ * rounds (so drift cancels) and reports medians and ratios to the baseline. Results go to
+ * bench/results/<date>.json and BENCHMARKS.md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, totalmem, release } from 'node:os';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { median } from './load';
+import { prepareDatabase } from './data';
+import type { BenchContext, Measurement, Scenario } from './scenario';
+import { SCENARIOS } from './scenarios';
+
+const root = resolve(__dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => ok(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/** Starts a server script on a free port; its output goes to this terminal. */
+async function startProcess(
+  script: string,
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  child.once('exit', (code) => {
+    if (code !== null && code !== 0) process.stderr.write(`${script} exited with ${code}\n`);
+  });
+  return { child, url: `http://127.0.0.1:${port}` };
+}
+
+async function waitFor(url: string): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    try {
+      await fetch(url);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`${url} never answered`);
+}
+
+async function waitReady(url: string): Promise<void> {
+  for (let i = 0; i < 300; i++) {
+    try {
+      if ((await fetch(`${url}/health/ready`)).status === 200) return;
+    } catch {
+      // starting
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} never became ready`);
+}
+
+interface Row {
+  name: string;
+  description: string;
+  baseline?: string;
+  rounds: Measurement[];
+  rps?: number;
+  p50?: number;
+  p95?: number;
+  p97_5?: number;
+  p99?: number;
+  ratio?: number;
+  errors: number;
+}
+
+function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): Row[] {
+  const rows: Row[] = scenarios.map((s) => {
+    const rounds = results.get(s.name) ?? [];
+    const pick = (k: keyof Measurement) => {
+      const v = rounds.map((r) => r[k]).filter((x): x is number => typeof x === 'number');
+      return v.length ? median(v) : undefined;
+    };
+    return {
+      name: s.name,
+      description: s.description,
+      baseline: s.baseline,
+      rounds,
+      rps: pick('requestsPerSecond'),
+      p50: pick('p50'),
+      p95: pick('p95'),
+      p97_5: pick('p97_5'),
+      p99: pick('p99'),
+      errors: rounds.reduce((n, r) => n + (r.errors ?? 0) + (r.non2xx ?? 0) + (r.failures ?? 0), 0),
+    };
+  });
+  for (const row of rows) {
+    const base = rows.find((r) => r.name === row.baseline);
+    if (base?.rps && row.rps !== undefined) row.ratio = row.rps / base.rps;
+  }
+  return rows;
+}
+
+function fmt(n: number | undefined, digits = 0): string {
+  return n === undefined
+    ? ''
+    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+function machine(): string {
+  const cpu = cpus();
+  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}`;
+}
+
+function markdown(rows: Row[], meta: Record<string, string | number>): string {
+  const lines = [
+    '# Benchmarks',
+    '',
+    `Latest run: ${meta.date}, on ${meta.machine}, PostgreSQL ${meta.postgres}.`,
+    `Data: ${meta.articles} generated articles. ${meta.rounds} alternating rounds of ${meta.duration} s per scenario, ${meta.connections} connections (load from autocannon on the same machine); numbers are medians over the rounds.`,
+    '',
+    'Reproduce: `npm run bench` (needs PostgreSQL: `BENCH_DATABASE_URL`, else `DATABASE_URL`, else postgresql://postgres@127.0.0.1:5432/postgres; it makes and drops its own `dateline_bench` database). `npm run bench -- --quick` for a short run, `--articles N` for another data size, `--only a,b` for some scenarios.',
+    '',
+    '| scenario | req/s | × baseline | p50 ms | p97.5 ms | p95 ms (sequential) | p99 ms | errors |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.name} | ${fmt(r.rps)} | ${r.ratio === undefined ? '' : `${fmt(r.ratio, 2)}×${r.baseline ? ` ${r.baseline}` : ''}`} | ${fmt(r.p50, 1)} | ${fmt(r.p97_5, 1)} | ${fmt(r.p95, 1)} | ${fmt(r.p99, 1)} | ${r.errors} |`,
+    );
+  }
+  lines.push('', 'What each scenario does:', '');
+  for (const r of rows) lines.push(`- **${r.name}**: ${r.description}`);
+  lines.push('', `Raw numbers of every round: \`bench/results/${meta.file}\`.`, '');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      articles: { type: 'string', default: '10000' },
+      rounds: { type: 'string' },
+      quick: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      connections: { type: 'string', default: '50' },
+    },
+  });
+  const quick = values.quick ?? false;
+  const rounds = Number(values.rounds ?? (quick ? 1 : 5));
+  const durationSeconds = quick ? 3 : 10;
+  const only = values.only ? new Set(values.only.split(',')) : null;
+  const scenarios = SCENARIOS.filter(
+    (s) => !only || only.has(s.name) || SCENARIOS.some((o) => only.has(o.name) && o.baseline === s.name),
+  );
+
+  const data = await prepareDatabase(Number(values.articles));
+  const env = {
+    DATABASE_URL: data.databaseUrl,
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+    RATE_LIMIT_REACTIONS_PER_MINUTE: '0',
+    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '0',
+    ADMIN_API_KEY: data.adminKey,
+    DB_POOL_SIZE: '10',
+  };
+  const app = await startProcess(resolve(root, 'dist/main.js'), env);
+  const baseline = await startProcess(resolve(root, 'dist-bench/bench/baseline-server.js'), {
+    DATABASE_URL: data.databaseUrl,
+  });
+  const ctx: BenchContext = {
+    appUrl: app.url,
+    baselineUrl: baseline.url,
+    databaseUrl: data.databaseUrl,
+    editorKey: data.adminKey,
+    slugs: data.slugs,
+    sectionSlugs: data.sectionSlugs,
+    durationSeconds,
+    connections: Number(values.connections),
+  };
+  const results = new Map<string, Measurement[]>();
+  try {
+    await waitReady(ctx.appUrl);
+    await waitFor(ctx.baselineUrl);
+    for (let round = 0; round < rounds; round++) {
+      const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
+      for (const s of order) {
+        process.stdout.write(`round ${round + 1}/${rounds}: ${s.name} … `);
+        const m = await s.run(ctx);
+        results.set(s.name, [...(results.get(s.name) ?? []), m]);
+        process.stdout.write(
+          `${m.requestsPerSecond !== undefined ? `${fmt(m.requestsPerSecond)} req/s ` : ''}p50 ${fmt(m.p50, 1)} ms p99 ${fmt(m.p99, 1)} ms\n`,
+        );
+      }
+    }
+  } finally {
+    app.child.kill('SIGTERM');
+    baseline.child.kill('SIGTERM');
+  }
+  const rows = summarise(scenarios, results);
+  const date = new Date().toISOString();
+  const file = `${date.slice(0, 19).replace(/[:T]/g, '-')}.json`;
+  const meta = {
+    date,
+    machine: machine(),
+    postgres: data.postgresVersion,
+    articles: data.slugs.length,
+    rounds,
+    duration: durationSeconds,
+    connections: ctx.connections,
+    file,
+  };
+  mkdirSync(resolve(root, 'bench/results'), { recursive: true });
+  writeFileSync(resolve(root, 'bench/results', file), JSON.stringify({ meta, rows }, null, 2) + '\n');
+  writeFileSync(resolve(root, 'BENCHMARKS.md'), markdown(rows, meta));
+  process.stdout.write(`\n${markdown(rows, meta)}`);
+  await data.drop();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,32 @@
+import type { LatencyResult, LoadResult } from './load';
+
+/** What every scenario gets: the servers under test and the data set's names. */
+export interface BenchContext {
+  appUrl: string;
+  baselineUrl: string;
+  databaseUrl: string;
+  editorKey: string;
+  slugs: string[];
+  sectionSlugs: string[];
+  durationSeconds: number;
+  connections: number;
+}
+
+export type Measurement = Partial<LoadResult> & Partial<LatencyResult>;
+
+/**
+ * One line of the benchmark table. Adding a scenario is one file in bench/scenarios/ plus a line
+ * in bench/scenarios/index.ts. `baseline` names the scenario this one's req/s is divided by.
+ */
+export interface Scenario {
+  name: string;
+  description: string;
+  baseline?: string;
+  run(ctx: BenchContext): Promise<Measurement>;
+}
+
+/** Cycles through a list forever: each call gives the next item. */
+export function rotate<T>(items: T[]): () => T {
+  let i = 0;
+  return () => items[i++ % items.length];
+}

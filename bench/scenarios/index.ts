@@ -1,0 +1,17 @@
+import type { Scenario } from '../scenario';
+import {
+  baselineArticleBySlug,
+  graphqlArticlePage,
+  graphqlList,
+  restArticleBySlug,
+  restListBySection,
+} from './read-path';
+
+/** Every scenario of `npm run bench`, in table order. Add a scenario: one line here. */
+export const SCENARIOS: Scenario[] = [
+  baselineArticleBySlug,
+  restArticleBySlug,
+  restListBySection,
+  graphqlArticlePage,
+  graphqlList,
+];
