@@ -16,7 +16,9 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { ReactionsModule } from './reactions/reactions.module';
 import { SectionsModule } from './sections/sections.module';
+import { ViewsModule } from './views/views.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Wires configuration, the database, GraphQL and the feature modules; nothing else. */
@@ -41,6 +43,8 @@ export class AppModule {
         SectionsModule,
         WebhooksModule,
         ArticlesModule,
+        ReactionsModule,
+        ViewsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

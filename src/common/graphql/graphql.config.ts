@@ -2,6 +2,7 @@ import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError, type ValidationContext } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../../config/config';
 import type { DatelineRequest } from '../http/request-context';
 import { costLimitPlugin } from './cost-limit';
@@ -21,6 +22,29 @@ const armor = {
       ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ''))),
   ],
 };
+
+/** What graphql-ws hands the context function: the upgrade request is in extra. */
+interface WsContext {
+  connectionParams?: unknown;
+  extra: { request: IncomingMessage };
+}
+
+function isWsContext(arg: object): arg is WsContext {
+  return 'extra' in arg && typeof arg.extra === 'object' && arg.extra !== null && 'request' in arg.extra;
+}
+
+/**
+ * A WebSocket operation's stand-in for a request: its headers and address, and anonymous
+ * (subscriptions are public; a key in the upgrade request is not looked at).
+ */
+function wsRequest(ctx: WsContext): DatelineRequest {
+  const request = ctx.extra.request;
+  return {
+    headers: { ...request.headers, authorization: undefined },
+    ip: request.socket.remoteAddress ?? '',
+    principal: null,
+  } as unknown as DatelineRequest;
+}
 
 export interface GraphqlContext {
   req: DatelineRequest;
@@ -55,9 +79,15 @@ export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): Apol
     validationRules: [maxDepthRule({ n: MAX_DEPTH, ...armor }), maxAliasesRule({ n: MAX_ALIASES, ...armor })],
     plugins: [costLimitPlugin()],
     formatError: formatGraphqlError,
-    // On Fastify the driver calls this with the request itself; elsewhere with { req }.
-    context: (arg: { req?: DatelineRequest } | DatelineRequest): GraphqlContext => {
-      const req = ('req' in arg && arg.req ? arg.req : arg) as DatelineRequest;
+    // Subscriptions (reactionsChanged) over graphql-ws on the same path; the driver attaches a
+    // WebSocket server to the HTTP server's upgrade event.
+    subscriptions: { 'graphql-ws': { path: '/graphql' } },
+    // On Fastify the driver calls this with the request itself; elsewhere with { req }; graphql-ws
+    // calls it with its own context, whose extra.request is the upgrade request.
+    context: (arg: { req?: DatelineRequest } | DatelineRequest | WsContext): GraphqlContext => {
+      const req = isWsContext(arg)
+        ? wsRequest(arg)
+        : (('req' in arg && arg.req ? arg.req : arg) as DatelineRequest);
       return { req, loaders: loaders.forRequest(req) };
     },
   };
