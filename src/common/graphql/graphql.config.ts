@@ -1,7 +1,7 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../../config/config';
 import type { DatelineRequest } from '../http/request-context';
@@ -22,6 +22,10 @@ const armor = {
       ctx?.reportError(new GraphQLError(err.message.replace(/^Syntax Error: /, ''))),
   ],
 };
+
+function formatWsError(err: GraphQLError): GraphQLFormattedError {
+  return formatGraphqlError(err.toJSON(), err);
+}
 
 /** What graphql-ws hands the context function: the upgrade request is in extra. */
 interface WsContext {
@@ -81,7 +85,14 @@ export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): Apol
     formatError: formatGraphqlError,
     // Subscriptions (reactionsChanged) over graphql-ws on the same path; the driver attaches a
     // WebSocket server to the HTTP server's upgrade event.
-    subscriptions: { 'graphql-ws': { path: '/graphql' } },
+    subscriptions: {
+      'graphql-ws': {
+        path: '/graphql',
+        // Errors over WebSocket get the same shape and codes as over HTTP.
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors ? { ...result, errors: result.errors.map(formatWsError) } : undefined,
+      },
+    },
     // On Fastify the driver calls this with the request itself; elsewhere with { req }; graphql-ws
     // calls it with its own context, whose extra.request is the upgrade request.
     context: (arg: { req?: DatelineRequest } | DatelineRequest | WsContext): GraphqlContext => {
