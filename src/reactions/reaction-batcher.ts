@@ -1,3 +1,4 @@
+import { DomainError } from '../common/errors/domain-error';
 import type { BatchResult } from './reaction.repository';
 
 /** The most reactions one statement carries; more wait for the next one. */
@@ -83,6 +84,10 @@ export class ReactionBatcher {
       );
     } catch (err) {
       for (const w of batch) w.reject(err);
+      return;
+    }
+    if (!result.published) {
+      for (const w of batch) w.reject(new DomainError('ARTICLE_NOT_FOUND', 'No such article.'));
       return;
     }
     const counts = (w: Waiting) =>

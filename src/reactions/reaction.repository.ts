@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { publicPredicate } from '../articles/article.repository';
 
 export interface BatchResult {
+  /** False when the article is not public (any more): nothing was written. */
+  published: boolean;
   /** The live count after the batch. */
   count: number;
   /** Which of the client hashes (hex) were new, so counted. */
@@ -21,7 +24,8 @@ export class ReactionRepository {
   /**
    * Adds `anonymous` reactions plus one for each client hash not seen before on this article and
    * type, in one statement: the clients' rows, the live count and the hourly bucket commit
-   * together, and the count comes back from the same statement.
+   * together, and the count comes back from the same statement. Writes nothing unless the article
+   * is public at that moment.
    */
   async add(
     articleId: string,
@@ -29,30 +33,33 @@ export class ReactionRepository {
     anonymous: number,
     clientHashes: Buffer[],
   ): Promise<BatchResult> {
-    const rows: { count: number; counted: string[] }[] = await this.dataSource.query(
-      `WITH counted AS (
+    const rows: { published: boolean; count: number; counted: string[] }[] = await this.dataSource.query(
+      `WITH article AS (
+         SELECT a.id FROM articles a WHERE a.id = $1 AND ${publicPredicate()}
+       ), counted AS (
          INSERT INTO reaction_clients (article_id, type, client_hash)
-         SELECT $1, $2, h FROM unnest($3::bytea[]) AS h
+         SELECT $1, $2, h FROM unnest($3::bytea[]) AS h WHERE EXISTS (SELECT 1 FROM article)
          ON CONFLICT DO NOTHING
          RETURNING client_hash
        ), n AS (
          SELECT $4::int + (SELECT count(*)::int FROM counted) AS n
        ), live AS (
          INSERT INTO article_reactions (article_id, type, count)
-         SELECT $1, $2, n FROM n
+         SELECT $1, $2, n FROM n WHERE EXISTS (SELECT 1 FROM article)
          ON CONFLICT (article_id, type) DO UPDATE SET count = article_reactions.count + excluded.count
          RETURNING count
        ), hourly AS (
          INSERT INTO article_reactions_hourly (article_id, hour, reactions)
-         SELECT $1, $5, n FROM n WHERE n > 0
+         SELECT $1, $5, n FROM n WHERE n > 0 AND EXISTS (SELECT 1 FROM article)
          ON CONFLICT (article_id, hour)
          DO UPDATE SET reactions = article_reactions_hourly.reactions + excluded.reactions
        )
-       SELECT (SELECT count FROM live)::int AS count,
+       SELECT EXISTS (SELECT 1 FROM article) AS published, (SELECT count FROM live)::int AS count,
               ARRAY(SELECT encode(client_hash, 'hex') FROM counted) AS counted`,
       [articleId, type, clientHashes, anonymous, hourOf()],
     );
-    return { count: rows[0].count, counted: new Set(rows[0].counted) };
+    const [row] = rows;
+    return { published: row.published, count: row.count ?? 0, counted: new Set(row.counted) };
   }
 
   /**

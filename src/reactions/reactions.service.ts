@@ -12,6 +12,9 @@ import { ReactionRepository } from './reaction.repository';
 
 export const CLIENT_ID_MAX = 128;
 const CHANNEL = 'reactions.changed';
+/** How long a looked-up article id is reused, and how many are kept. */
+const KNOWN_IDS_MS = 2000;
+const KNOWN_IDS_MAX = 10_000;
 
 /** sha256 of a client id: the raw id is never stored. */
 export function clientHash(clientId: string): Buffer {
@@ -38,6 +41,7 @@ export class ReactionsService implements OnModuleInit, OnModuleDestroy {
   /** Bus messages again, by article id: what subscriptions iterate over. */
   private readonly feed = new EventEmitter();
   private unsubscribe?: () => void;
+  private readonly knownIds = new Map<string, { id: string; until: number }>();
 
   constructor(
     private readonly repository: ReactionRepository,
@@ -64,10 +68,19 @@ export class ReactionsService implements OnModuleInit, OnModuleDestroy {
     this.feed.removeAllListeners();
   }
 
-  /** The id of a public article, or ARTICLE_NOT_FOUND. */
+  /**
+   * The id of a public article, or ARTICLE_NOT_FOUND. Found ids are remembered for a moment, so a
+   * hot article's reactions do not each look it up: the reaction statement itself checks again
+   * that the article is public, and views of an article unpublished within that moment count.
+   */
   async publicArticleId(key: string | IdOrSlug): Promise<string> {
+    const cacheKey = typeof key === 'string' ? key : 'id' in key ? key.id : key.slug;
+    const known = this.knownIds.get(cacheKey);
+    if (known && known.until > Date.now()) return known.id;
     const id = await this.articles.findPublicId(key);
     if (!id) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+    if (this.knownIds.size >= KNOWN_IDS_MAX) this.knownIds.clear();
+    this.knownIds.set(cacheKey, { id, until: Date.now() + KNOWN_IDS_MS });
     return id;
   }
 
