@@ -10,6 +10,7 @@ import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { graphqlOptions } from './common/graphql/graphql.config';
 import { GraphqlLoaders } from './common/graphql/loaders';
+import { WsConnections } from './common/graphql/ws-connections';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -34,8 +35,9 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [CommonModule],
-          inject: [GraphqlLoaders],
-          useFactory: (loaders: GraphqlLoaders) => graphqlOptions(config, loaders),
+          inject: [GraphqlLoaders, WsConnections],
+          useFactory: (loaders: GraphqlLoaders, sockets: WsConnections) =>
+            graphqlOptions(config, loaders, sockets),
         }),
         CommonModule,
         HealthModule,

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { spawnServer, type SpawnedServer } from '../support/spawned-server';
 import { unique } from '../support/test-app';
 
@@ -6,7 +8,7 @@ import { unique } from '../support/test-app';
  * The durability rule: a reaction is answered only after it is committed. Kill the server with
  * SIGKILL in the middle of a burst and start it again: acknowledged ≤ count ≤ sent.
  */
-describe('Reactions survive a SIGKILL', () => {
+describe('Reactions across the life of the server process', () => {
   const adminKey = `dl_test_${randomBytes(24).toString('hex')}`;
   const env = {
     ADMIN_API_KEY: adminKey,
@@ -19,9 +21,8 @@ describe('Reactions survive a SIGKILL', () => {
     await server?.stop();
   });
 
-  it('acknowledged ≤ count ≤ sent, with the count read after a restart', async () => {
-    server = await spawnServer(env);
-    const created = await fetch(`${server.url}/api/v1/articles`, {
+  async function publishedArticle(url: string): Promise<{ id: string; slug: string }> {
+    const created = await fetch(`${url}/api/v1/articles`, {
       method: 'POST',
       headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -32,7 +33,12 @@ describe('Reactions survive a SIGKILL', () => {
       }),
     });
     expect(created.status).toBe(201);
-    const article = (await created.json()) as { id: string; slug: string };
+    return (await created.json()) as { id: string; slug: string };
+  }
+
+  it('acknowledged ≤ count ≤ sent, with the count read after a restart', async () => {
+    server = await spawnServer(env);
+    const article = await publishedArticle(server.url);
 
     let sent = 0;
     let acknowledged = 0;
@@ -74,5 +80,41 @@ describe('Reactions survive a SIGKILL', () => {
     console.log(`SIGKILL test: sent ${sent}, acknowledged ${acknowledgedBeforeKill}, counted ${count}`);
     expect(count).toBeGreaterThanOrEqual(acknowledgedBeforeKill);
     expect(count).toBeLessThanOrEqual(sent);
+  });
+
+  it('an open subscription does not hold up a graceful shutdown: SIGTERM ends it and the server exits 0', async () => {
+    server = await spawnServer(env);
+    const live = server;
+    const article = await publishedArticle(live.url);
+    const client = createClient({
+      url: `${live.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    const seen: number[] = [];
+    let ended = false;
+    client.subscribe<{ reactionsChanged: { count: number } }>(
+      {
+        query: `subscription($a: ID!) { reactionsChanged(articleId: $a) { count } }`,
+        variables: { a: article.id },
+      },
+      {
+        next: (m) => void (m.data && seen.push(m.data.reactionsChanged.count)),
+        error: () => (ended = true),
+        complete: () => (ended = true),
+      },
+    );
+    while (!seen.length) {
+      await fetch(`${live.url}/api/v1/articles/${article.slug}/reactions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"type":"veryGood"}',
+      });
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    live.child.kill('SIGTERM');
+    expect(await live.exited).toBe(0);
+    while (!ended) await new Promise((r) => setTimeout(r, 20));
+    await client.dispose();
   });
 });

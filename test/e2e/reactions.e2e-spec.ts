@@ -1,3 +1,4 @@
+import { DataSource } from 'typeorm';
 import { anArticle, published } from '../support/article-factory';
 import { expectProblem } from '../support/http-client';
 import { usingEmbeddedDatabase } from '../support/test-database';
@@ -175,6 +176,28 @@ describe('Reactions: the counter that never loses a count', () => {
       a: draft.id,
     });
     expect(view.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('an article unpublished after reactions takes no more (its id may be remembered, the write checks again)', async () => {
+    const a = await anArticle(t, published());
+    expect(
+      (await t.anonymous.post(`/api/v1/articles/${a.slug}/reactions`, { type: 'veryGood' })).status,
+    ).toBe(200);
+    expect((await t.editor.post(`/api/v1/articles/${a.slug}/unpublish`)).status).toBe(200);
+    expectProblem(await t.anonymous.post(`/api/v1/articles/${a.slug}/reactions`, { type: 'veryGood' }), 404);
+    expectProblem(
+      await t.anonymous.post(`/api/v1/articles/${a.id}/reactions`, { type: 'veryGood', clientId: 'c' }),
+      404,
+    );
+    const gql = await t.anonymous.graphql(REACT, { a: a.slug, t: 'veryGood' });
+    expect(gql.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const [row] = await t.dateline.app
+      .get(DataSource)
+      .query(
+        `SELECT count::int AS count FROM article_reactions WHERE article_id = $1 AND type = 'veryGood'`,
+        [a.id],
+      );
+    expect(row.count).toBe(1);
   });
 
   it('a reaction changes the article ETag', async () => {

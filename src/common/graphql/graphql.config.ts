@@ -9,6 +9,7 @@ import { costLimitPlugin } from './cost-limit';
 import { formatGraphqlError } from './format-error';
 import type { GraphqlLoaders, RequestLoaders } from './loaders';
 import { MAX_ALIASES, MAX_DEPTH } from './limits';
+import type { WsConnections } from './ws-connections';
 
 /**
  * GraphQL Armor's rules throw by default; reporting instead makes the refusal an ordinary
@@ -62,7 +63,11 @@ export interface GraphqlContext {
  * queries only (a mutation over GET is 405), CSRF prevention, no batching, and the limits of
  * limits.ts checked before any resolver runs.
  */
-export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  loaders: GraphqlLoaders,
+  sockets?: WsConnections,
+): ApolloDriverConfig {
   const hideSchema = !config.graphqlIntrospection;
   return {
     driver: ApolloDriver,
@@ -88,6 +93,10 @@ export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): Apol
     subscriptions: {
       'graphql-ws': {
         path: '/graphql',
+        onConnect: (ctx) => {
+          sockets?.add((ctx.extra as { socket: Parameters<WsConnections['add']>[0] }).socket);
+          return true;
+        },
         // Errors over WebSocket get the same shape and codes as over HTTP.
         onNext: (_ctx, _id, _payload, _args, result) =>
           result.errors ? { ...result, errors: result.errors.map(formatWsError) } : undefined,
