@@ -33,7 +33,8 @@ function withDatabase(url: string, name: string): string {
  */
 export async function prepareDatabase(articles: number): Promise<BenchData> {
   const server = serverUrl();
-  const name = 'dateline_bench';
+  // Another name keeps parallel runs (several checkouts on one machine) apart.
+  const name = process.env.BENCH_DATABASE_NAME ?? 'dateline_bench';
   const admin = new Client({ connectionString: server });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

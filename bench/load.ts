@@ -7,6 +7,8 @@ export interface LoadResult {
   p99: number;
   errors: number;
   non2xx: number;
+  /** 2xx answers received. */
+  ok: number;
   total: number;
 }
 
@@ -51,6 +53,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
     p99: result.latency.p99,
     errors: result.errors + result.timeouts,
     non2xx: result.non2xx,
+    ok: result['2xx'],
     total: result.requests.total,
   };
 }

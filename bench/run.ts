@@ -82,6 +82,8 @@ interface Row {
   p99?: number;
   ratio?: number;
   errors: number;
+  lost?: number;
+  subscriptionDelayMs?: number;
 }
 
 function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): Row[] {
@@ -102,6 +104,10 @@ function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): 
       p97_5: pick('p97_5'),
       p99: pick('p99'),
       errors: rounds.reduce((n, r) => n + (r.errors ?? 0) + (r.non2xx ?? 0) + (r.failures ?? 0), 0),
+      lost: rounds.some((r) => r.lost !== undefined)
+        ? rounds.reduce((n, r) => n + (r.lost ?? 0), 0)
+        : undefined,
+      subscriptionDelayMs: pick('subscriptionDelayMs'),
     };
   });
   for (const row of rows) {
@@ -141,6 +147,14 @@ function markdown(rows: Row[], meta: Record<string, string | number>): string {
   }
   lines.push('', 'What each scenario does:', '');
   for (const r of rows) lines.push(`- **${r.name}**: ${r.description}`);
+  const counted = rows.filter((r) => r.lost !== undefined || r.subscriptionDelayMs !== undefined);
+  if (counted.length) lines.push('', 'Counters:', '');
+  for (const r of counted) {
+    const parts = [r.lost === undefined ? '' : `lost ${r.lost}`];
+    if (r.subscriptionDelayMs !== undefined)
+      parts.push(`subscription delay ${fmt(r.subscriptionDelayMs, 1)} ms (median)`);
+    lines.push(`- **${r.name}**: ${parts.filter(Boolean).join(', ')}`);
+  }
   lines.push('', `Raw numbers of every round: \`bench/results/${meta.file}\`.`, '');
   return lines.join('\n');
 }
@@ -178,9 +192,13 @@ async function main(): Promise<void> {
   const baseline = await startProcess(resolve(root, 'dist-bench/bench/baseline-server.js'), {
     DATABASE_URL: data.databaseUrl,
   });
+  const reactionBaseline = await startProcess(resolve(root, 'dist-bench/bench/reaction-baseline-server.js'), {
+    DATABASE_URL: data.databaseUrl,
+  });
   const ctx: BenchContext = {
     appUrl: app.url,
     baselineUrl: baseline.url,
+    reactionBaselineUrl: reactionBaseline.url,
     databaseUrl: data.databaseUrl,
     editorKey: data.adminKey,
     slugs: data.slugs,
@@ -192,6 +210,7 @@ async function main(): Promise<void> {
   try {
     await waitReady(ctx.appUrl);
     await waitFor(ctx.baselineUrl);
+    await waitFor(ctx.reactionBaselineUrl);
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
       for (const s of order) {
@@ -199,13 +218,14 @@ async function main(): Promise<void> {
         const m = await s.run(ctx);
         results.set(s.name, [...(results.get(s.name) ?? []), m]);
         process.stdout.write(
-          `${m.requestsPerSecond !== undefined ? `${fmt(m.requestsPerSecond)} req/s ` : ''}p50 ${fmt(m.p50, 1)} ms p99 ${fmt(m.p99, 1)} ms\n`,
+          `${m.requestsPerSecond !== undefined ? `${fmt(m.requestsPerSecond)} req/s ` : ''}p50 ${fmt(m.p50, 1)} ms p99 ${fmt(m.p99, 1)} ms${m.lost !== undefined ? ` lost ${m.lost}` : ''}${m.subscriptionDelayMs !== undefined ? ` subscription ${fmt(m.subscriptionDelayMs, 1)} ms` : ''}\n`,
         );
       }
     }
   } finally {
     app.child.kill('SIGTERM');
     baseline.child.kill('SIGTERM');
+    reactionBaseline.child.kill('SIGTERM');
   }
   const rows = summarise(scenarios, results);
   const date = new Date().toISOString();

@@ -4,6 +4,8 @@ import type { LatencyResult, LoadResult } from './load';
 export interface BenchContext {
   appUrl: string;
   baselineUrl: string;
+  /** bench/reaction-baseline-server.ts: one plain UPDATE of the count per reaction. */
+  reactionBaselineUrl: string;
   databaseUrl: string;
   editorKey: string;
   slugs: string[];
@@ -12,7 +14,13 @@ export interface BenchContext {
   connections: number;
 }
 
-export type Measurement = Partial<LoadResult> & Partial<LatencyResult>;
+export type Measurement = Partial<LoadResult> &
+  Partial<LatencyResult> & {
+    /** Counting scenarios: 2xx answers the count does not show (must be 0). */
+    lost?: number;
+    /** Reactions: ms from a reaction's answer to its change reaching a graphql-ws subscriber. */
+    subscriptionDelayMs?: number;
+  };
 
 /**
  * One line of the benchmark table. Adding a scenario is one file in bench/scenarios/ plus a line

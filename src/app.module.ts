@@ -10,13 +10,16 @@ import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { graphqlOptions } from './common/graphql/graphql.config';
 import { GraphqlLoaders } from './common/graphql/loaders';
+import { WsConnections } from './common/graphql/ws-connections';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { ReactionsModule } from './reactions/reactions.module';
 import { SectionsModule } from './sections/sections.module';
+import { ViewsModule } from './views/views.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Wires configuration, the database, GraphQL and the feature modules; nothing else. */
@@ -32,8 +35,9 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [CommonModule],
-          inject: [GraphqlLoaders],
-          useFactory: (loaders: GraphqlLoaders) => graphqlOptions(config, loaders),
+          inject: [GraphqlLoaders, WsConnections],
+          useFactory: (loaders: GraphqlLoaders, sockets: WsConnections) =>
+            graphqlOptions(config, loaders, sockets),
         }),
         CommonModule,
         HealthModule,
@@ -41,6 +45,8 @@ export class AppModule {
         SectionsModule,
         WebhooksModule,
         ArticlesModule,
+        ReactionsModule,
+        ViewsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from './config/config';
 import { createApp, type Dateline } from './app.factory';
 import { DatabaseHealthService } from './health/database-health.service';
+import { WsConnections } from './common/graphql/ws-connections';
 
 /** However a shutdown goes, the process is gone this long after the first signal. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
@@ -56,6 +57,8 @@ async function main(): Promise<void> {
  */
 async function shutdown(dateline: Dateline): Promise<void> {
   dateline.app.get(DatabaseHealthService).startDraining();
+  // Open subscriptions would keep the server from closing: their clients reconnect elsewhere.
+  dateline.app.get(WsConnections).closeAll();
   const server = dateline.app.getHttpServer();
   await new Promise<void>((resolve) => {
     // Connections that finish their last request after close() would otherwise stay open until

@@ -6,6 +6,7 @@ import {
   restArticleBySlug,
   restListBySection,
 } from './read-path';
+import { baselineReaction, restReactionHot } from './reactions';
 
 /** Every scenario of `npm run bench`, in table order. Add a scenario: one line here. */
 export const SCENARIOS: Scenario[] = [
@@ -14,4 +15,6 @@ export const SCENARIOS: Scenario[] = [
   restListBySection,
   graphqlArticlePage,
   graphqlList,
+  baselineReaction,
+  restReactionHot,
 ];

@@ -1,13 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { ClusterBus } from './cluster/cluster-bus';
 import { GraphqlLoaders } from './graphql/loaders';
+import { WsConnections } from './graphql/ws-connections';
 import { HttpCacheInterceptor } from './http-cache/http-cache.interceptor';
 import { RateLimitService } from './rate-limit/rate-limit.service';
 
 /** What every feature shares. */
 @Global()
 @Module({
-  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
-  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
+  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections],
+  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections],
 })
 export class CommonModule {}

@@ -1,13 +1,15 @@
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
-import { GraphQLError, type ValidationContext } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
+import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../../config/config';
 import type { DatelineRequest } from '../http/request-context';
 import { costLimitPlugin } from './cost-limit';
 import { formatGraphqlError } from './format-error';
 import type { GraphqlLoaders, RequestLoaders } from './loaders';
 import { MAX_ALIASES, MAX_DEPTH } from './limits';
+import type { WsConnections } from './ws-connections';
 
 /**
  * GraphQL Armor's rules throw by default; reporting instead makes the refusal an ordinary
@@ -22,6 +24,33 @@ const armor = {
   ],
 };
 
+function formatWsError(err: GraphQLError): GraphQLFormattedError {
+  return formatGraphqlError(err.toJSON(), err);
+}
+
+/** What graphql-ws hands the context function: the upgrade request is in extra. */
+interface WsContext {
+  connectionParams?: unknown;
+  extra: { request: IncomingMessage };
+}
+
+function isWsContext(arg: object): arg is WsContext {
+  return 'extra' in arg && typeof arg.extra === 'object' && arg.extra !== null && 'request' in arg.extra;
+}
+
+/**
+ * A WebSocket operation's stand-in for a request: its headers and address, and anonymous
+ * (subscriptions are public; a key in the upgrade request is not looked at).
+ */
+function wsRequest(ctx: WsContext): DatelineRequest {
+  const request = ctx.extra.request;
+  return {
+    headers: { ...request.headers, authorization: undefined },
+    ip: request.socket.remoteAddress ?? '',
+    principal: null,
+  } as unknown as DatelineRequest;
+}
+
 export interface GraphqlContext {
   req: DatelineRequest;
   /** This request's DataLoaders, by feature name. */
@@ -34,7 +63,11 @@ export interface GraphqlContext {
  * queries only (a mutation over GET is 405), CSRF prevention, no batching, and the limits of
  * limits.ts checked before any resolver runs.
  */
-export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): ApolloDriverConfig {
+export function graphqlOptions(
+  config: AppConfig,
+  loaders: GraphqlLoaders,
+  sockets?: WsConnections,
+): ApolloDriverConfig {
   const hideSchema = !config.graphqlIntrospection;
   return {
     driver: ApolloDriver,
@@ -55,9 +88,26 @@ export function graphqlOptions(config: AppConfig, loaders: GraphqlLoaders): Apol
     validationRules: [maxDepthRule({ n: MAX_DEPTH, ...armor }), maxAliasesRule({ n: MAX_ALIASES, ...armor })],
     plugins: [costLimitPlugin()],
     formatError: formatGraphqlError,
-    // On Fastify the driver calls this with the request itself; elsewhere with { req }.
-    context: (arg: { req?: DatelineRequest } | DatelineRequest): GraphqlContext => {
-      const req = ('req' in arg && arg.req ? arg.req : arg) as DatelineRequest;
+    // Subscriptions (reactionsChanged) over graphql-ws on the same path; the driver attaches a
+    // WebSocket server to the HTTP server's upgrade event.
+    subscriptions: {
+      'graphql-ws': {
+        path: '/graphql',
+        onConnect: (ctx) => {
+          sockets?.add((ctx.extra as { socket: Parameters<WsConnections['add']>[0] }).socket);
+          return true;
+        },
+        // Errors over WebSocket get the same shape and codes as over HTTP.
+        onNext: (_ctx, _id, _payload, _args, result) =>
+          result.errors ? { ...result, errors: result.errors.map(formatWsError) } : undefined,
+      },
+    },
+    // On Fastify the driver calls this with the request itself; elsewhere with { req }; graphql-ws
+    // calls it with its own context, whose extra.request is the upgrade request.
+    context: (arg: { req?: DatelineRequest } | DatelineRequest | WsContext): GraphqlContext => {
+      const req = isWsContext(arg)
+        ? wsRequest(arg)
+        : (('req' in arg && arg.req ? arg.req : arg) as DatelineRequest);
       return { req, loaders: loaders.forRequest(req) };
     },
   };
