@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ReadRouting } from '../database/read-routing';
 import { ClusterBus } from './cluster/cluster-bus';
 import { GraphqlLoaders } from './graphql/loaders';
 import { HttpCacheInterceptor } from './http-cache/http-cache.interceptor';
@@ -7,7 +8,7 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 /** What every feature shares. */
 @Global()
 @Module({
-  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
-  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
+  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, ReadRouting],
+  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, ReadRouting],
 })
 export class CommonModule {}
