@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 
 /** Something that runs one SQL statement: the DataSource, an EntityManager, a replica. */
@@ -17,10 +17,21 @@ export interface Queryable {
 export class ReadRouting {
   private readonly replica: Queryable;
 
+  private readonly logger = new Logger(ReadRouting.name);
+  private warnedAt = 0;
+
   constructor(private readonly dataSource: DataSource) {
     this.replica = {
       query: async <T>(sql: string, parameters?: unknown[]): Promise<T> => {
         const runner = this.dataSource.createQueryRunner('slave');
+        try {
+          await runner.connect();
+        } catch (err) {
+          // A replica that cannot be reached must not take the public site down: the primary answers.
+          await runner.release();
+          this.warn(err);
+          return (await this.dataSource.query(sql, parameters)) as T;
+        }
         try {
           return (await runner.query(sql, parameters)) as T;
         } finally {
@@ -28,6 +39,13 @@ export class ReadRouting {
         }
       },
     };
+  }
+
+  private warn(err: unknown): void {
+    if (Date.now() - this.warnedAt < 60_000) return;
+    this.warnedAt = Date.now();
+    const message = err instanceof Error ? err.message : String(err);
+    this.logger.warn(`a read replica is unreachable (${message}); public reads use the primary`);
   }
 
   /** True when DATABASE_REPLICA_URLS named at least one replica. */

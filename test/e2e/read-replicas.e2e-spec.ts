@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { ReadRouting } from '../../src/database/read-routing';
 import { anArticle, published } from '../support/article-factory';
+import { TcpRelay } from '../support/tcp-relay';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 import { testDatabaseUrl, usingEmbeddedDatabase } from '../support/test-database';
 
@@ -110,5 +111,25 @@ describeReal('Read replicas: public reads on the replica, editors on the primary
         expect(gql.data.article.title).toBe('Edited on the primary');
       }),
     ).toBe(0);
+  });
+});
+
+describeReal('Read replicas: a replica that goes away', () => {
+  it('does not take public reads down: the primary answers them', async () => {
+    const relay = await TcpRelay.start(testDatabaseUrl());
+    const t = await startTestApp({ replicaUrls: [relay.url], dbAcquireTimeoutMs: 1000 });
+    try {
+      const a = await anArticle(t, published());
+      expect((await t.anonymous.get(`/api/v1/articles/${a.id}`)).status).toBe(200);
+      relay.cut();
+      const res = await t.anonymous.get(`/api/v1/articles?limit=5`);
+      expect(res.status).toBe(200);
+      const one = await t.anonymous.get(`/api/v1/articles/${a.slug}`);
+      expect(one.status).toBe(200);
+      expect(one.body.id).toBe(a.id);
+    } finally {
+      await t.close();
+      await relay.close();
+    }
   });
 });
