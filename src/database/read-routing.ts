@@ -30,7 +30,7 @@ export class ReadRouting {
           // A replica that cannot be reached must not take the public site down: the primary answers.
           await runner.release();
           this.warn(err);
-          return (await this.dataSource.query(sql, parameters));
+          return await this.dataSource.query(sql, parameters);
         }
         try {
           return (await runner.query(sql, parameters)) as T;
