@@ -7,6 +7,7 @@ import { SLUG_MAX } from '../common/http/id-or-slug.pipe';
 import { SectionsService } from '../sections/sections.service';
 import type { SectionTree } from '../sections/section-tree';
 import { contentHash, normalizeHeroImage, type ArticleSnapshot, type WriterInput } from './article-input';
+import { ArticleEvents } from './article-events';
 import { ArticleWriteRepository } from './article-write.repository';
 import {
   ArticleRepository,
@@ -72,6 +73,7 @@ export class ArticleWriter {
     private readonly articles: ArticleRepository,
     private readonly store: ArticleWriteRepository,
     private readonly sections: SectionsService,
+    private readonly events: ArticleEvents,
   ) {}
 
   /** Runs fn in one transaction and turns unique violations into 409s. */
@@ -83,12 +85,29 @@ export class ArticleWriter {
     }
   }
 
+  /** Creates one article and records its webhook event (imports enqueue their own). */
   create(input: WriterInput, author: string | null): Promise<string> {
-    return this.run((m) => this.createInTransaction(m, input, author));
+    return this.run(async (m) => {
+      const id = await this.createInTransaction(m, input, author);
+      await this.events.record(m, 'create', null, id);
+      return id;
+    });
   }
 
   update(key: ArticleKey, input: WriterInput, author: string | null): Promise<string> {
-    return this.run((m) => this.updateInTransaction(m, key, input, author));
+    return this.run((m) => this.updateWithEvents(m, key, input, author));
+  }
+
+  /** An update (PATCH, revision restore) and, when something changed, its webhook event. */
+  private async updateWithEvents(
+    manager: EntityManager,
+    key: ArticleKey,
+    input: WriterInput,
+    author: string | null,
+  ): Promise<string> {
+    const { id, changed, before } = await this.applyUpdate(manager, key, input, author);
+    if (changed) await this.events.record(manager, 'update', before, id);
+    return id;
   }
 
   /** Creates one article inside the caller's transaction (imports write many per transaction). */
@@ -138,7 +157,7 @@ export class ArticleWriter {
     key: ArticleKey,
     input: WriterInput,
     author: string | null,
-  ): Promise<{ id: string; changed: boolean }> {
+  ): Promise<{ id: string; changed: boolean; before: ArticleRow }> {
     const row = await this.requireRow(manager, key);
     const tree = await this.sections.treeIn(manager);
     const current = await this.snapshot(manager, row, tree);
@@ -153,11 +172,11 @@ export class ArticleWriter {
       merged.excerpt = null;
     if (input.status === undefined && input.publishedAt === undefined) merged.status = row.storedStatus;
     const prepared = await this.prepare(manager, merged, [], row);
-    if (prepared.row.contentHash === row.contentHash) return { id: row.id, changed: false };
+    if (prepared.row.contentHash === row.contentHash) return { id: row.id, changed: false, before: row };
     await this.store.insertRevision(manager, row.id, author, current);
     await this.store.update(manager, row.id, prepared.row);
     await this.writeLinks(manager, row.id, prepared);
-    return { id: row.id, changed: true };
+    return { id: row.id, changed: true, before: row };
   }
 
   async restoreRevision(key: ArticleKey, revisionId: string, author: string | null): Promise<string> {
@@ -169,7 +188,7 @@ export class ArticleWriter {
       // Restoring brings back the content; publication state stays as it is now.
       const input: WriterInput = {};
       for (const field of CONTENT_FIELDS) (input as Record<string, unknown>)[field] = snapshot[field];
-      return this.updateInTransaction(manager, { id: row.id }, input, author);
+      return this.updateWithEvents(manager, { id: row.id }, input, author);
     });
   }
 
@@ -185,6 +204,7 @@ export class ArticleWriter {
     return this.run(async (manager) => {
       const row = await this.requireRow(manager, key);
       await this.store.setDeleted(manager, row.id, true);
+      await this.events.record(manager, 'trash', row, row.id);
       return row.id;
     });
   }
@@ -197,7 +217,10 @@ export class ArticleWriter {
         manager,
       );
       if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
-      if (row.deletedAt) await this.store.setDeleted(manager, row.id, false);
+      if (row.deletedAt) {
+        await this.store.setDeleted(manager, row.id, false);
+        await this.events.record(manager, 'untrash', row, row.id);
+      }
       return row.id;
     });
   }
@@ -240,6 +263,7 @@ export class ArticleWriter {
         publishedAt: next.publishedAt?.toISOString() ?? null,
       });
       await this.store.setStatus(manager, row.id, next.status, next.publishedAt, hash);
+      await this.events.record(manager, wanted === 'published' ? 'publish' : 'unpublish', row, row.id);
       return row.id;
     });
   }

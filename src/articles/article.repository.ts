@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { ReadRouting, type Queryable } from '../database/read-routing';
 import type { ArticleStatus } from './article-status';
 import type { Block } from './body/blocks';
 
@@ -88,10 +89,18 @@ const keyValue = (key: ArticleKey) => ('id' in key ? key.id : key.slug);
 
 @Injectable()
 export class ArticleRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly routing: ReadRouting,
+  ) {}
 
   private m(manager?: EntityManager): EntityManager {
     return manager ?? this.dataSource.manager;
+  }
+
+  /** Public reads outside a transaction may go to a replica (DATABASE_REPLICA_URLS). */
+  private reads(publicOnly: boolean, manager?: EntityManager): Queryable {
+    return manager ?? this.routing.forRead(publicOnly);
   }
 
   async findOne(
@@ -102,7 +111,7 @@ export class ArticleRepository {
     const where = [keyClause(key, '$1')];
     if (opts.publicOnly) where.push(publicPredicate());
     else if (!opts.includeDeleted) where.push('a.deleted_at IS NULL');
-    const rows: ArticleRow[] = await this.m(manager).query(
+    const rows: ArticleRow[] = await this.reads(opts.publicOnly, manager).query(
       `SELECT ${SUMMARY_COLUMNS}${BODY_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}${
         opts.forUpdate ? ' FOR UPDATE' : ''
       }`,
@@ -122,7 +131,7 @@ export class ArticleRepository {
   /** Summaries (or whole rows) by id in one query, in no particular order. */
   async findByIds(ids: string[], opts: { publicOnly: boolean; withBody?: boolean }): Promise<ArticleRow[]> {
     if (!ids.length) return [];
-    return this.dataSource.query(
+    return this.reads(opts.publicOnly).query(
       `SELECT ${SUMMARY_COLUMNS}${opts.withBody ? BODY_COLUMNS : ''} FROM articles a
         WHERE a.id = ANY($1::uuid[]) AND ${opts.publicOnly ? publicPredicate() : 'a.deleted_at IS NULL'}`,
       [ids],
@@ -172,7 +181,7 @@ export class ArticleRepository {
       if (f.after) where.push(`(${sort}, a.id) < (${p(f.after.key)}::timestamptz, ${p(f.after.id)}::uuid)`);
       order = `${sort} DESC, a.id DESC`;
     }
-    return this.dataSource.query(
+    return this.reads(f.publicOnly).query(
       `SELECT ${SUMMARY_COLUMNS}${f.withBody ? BODY_COLUMNS : ''}, ${keyCol} AS "sortKey"
          FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit + 1)}`,
       params,
@@ -182,7 +191,7 @@ export class ArticleRepository {
   async count(f: ListFilter): Promise<number> {
     const params: unknown[] = [];
     const where = this.filterSql(f, params);
-    const rows: { n: number }[] = await this.dataSource.query(
+    const rows: { n: number }[] = await this.reads(f.publicOnly).query(
       `SELECT count(*)::int AS n FROM articles a WHERE ${where.join(' AND ')}`,
       params,
     );

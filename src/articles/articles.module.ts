@@ -1,6 +1,8 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { GraphqlLoaders } from '../common/graphql/loaders';
 import { SectionsModule } from '../sections/sections.module';
+import { WebhooksModule } from '../webhooks/webhooks.module';
+import { ArticleEvents } from './article-events';
 import { ArticleReader } from './article-reader.service';
 import { ArticleWriter } from './article-writer.service';
 import { ARTICLE_LOADERS, createArticleLoaders } from './article.loaders';
@@ -12,12 +14,13 @@ import { ArticlesService } from './articles.service';
 import { DemoSeeder } from './demo/demo-seeder';
 
 @Module({
-  imports: [SectionsModule],
+  imports: [SectionsModule, WebhooksModule],
   controllers: [ArticlesController],
   providers: [
     ArticlesService,
     ArticleReader,
     ArticleWriter,
+    ArticleEvents,
     ArticleRepository,
     ArticleWriteRepository,
     ArticlesResolver,

@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { ReadRouting } from '../database/read-routing';
 import { ClusterBus } from './cluster/cluster-bus';
 import { GraphqlLoaders } from './graphql/loaders';
 import { WsConnections } from './graphql/ws-connections';
@@ -8,7 +9,7 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 /** What every feature shares. */
 @Global()
 @Module({
-  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections],
-  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections],
+  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections, ReadRouting],
+  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections, ReadRouting],
 })
 export class CommonModule {}

@@ -81,8 +81,9 @@ export class SectionsService {
       const row = tree.find(key);
       if (!row) throw new DomainError('SECTION_NOT_FOUND', 'No such section.');
       const patch: Parameters<SectionRepository['update']>[2] = {};
-      if (input.slug !== undefined) patch.slug = input.slug;
-      if (input.name !== undefined) patch.name = input.name;
+      // null cannot clear a slug or a name: it means "leave as it is", as GraphQL sends for omitted.
+      if (input.slug != null) patch.slug = input.slug;
+      if (input.name != null) patch.name = input.name;
       if (input.description !== undefined) patch.description = input.description;
       if (input.parent !== undefined) {
         const parent = input.parent === null ? null : this.requireParent(tree, input.parent);

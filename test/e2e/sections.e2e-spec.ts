@@ -101,4 +101,12 @@ describe('Sections: the site tree, through REST and GraphQL', () => {
     );
     expect(anon.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
+
+  it('a PATCH with null for the slug or the name leaves them as they are (never a 5xx)', async () => {
+    const slug = unique('keep');
+    expect((await t.editor.post('/api/v1/sections', { slug, name: 'Kept' })).status).toBe(201);
+    const res = await t.editor.patch(`/api/v1/sections/${slug}`, { slug: null, name: null });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ slug, name: 'Kept' });
+  });
 });

@@ -1,5 +1,11 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import { Redis } from 'ioredis';
+import {
+  RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { DomainError } from '../errors/domain-error';
 
@@ -14,11 +20,18 @@ export interface RateLimitState {
 /**
  * Per-IP budgets over one-minute windows: reactions and view beacons share one, requests with a
  * bad key have another. A limit of 0 turns a budget off.
+ *
+ * With REDIS_URL the budgets live in Redis, shared by every instance. When Redis cannot answer,
+ * each instance falls back to its own in-memory budget (fail open to a per-instance limit, never
+ * to no limit, and never to refusing everyone), with a warning; it goes back to Redis by itself.
  */
 @Injectable()
-export class RateLimitService {
+export class RateLimitService implements OnModuleDestroy {
+  private readonly logger = new Logger(RateLimitService.name);
   private readonly limiters = new Map<Budget, RateLimiterAbstract>();
   private readonly limits: Record<Budget, number>;
+  private redis?: Redis;
+  private warnedAt = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.limits = {
@@ -33,6 +46,50 @@ export class RateLimitService {
         );
       }
     }
+    if (config.redisUrl && this.limiters.size > 0) this.useRedis(config.redisUrl);
+  }
+
+  /** Budgets in Redis, each with its in-memory limiter as the insurance when Redis fails. */
+  private useRedis(url: string): void {
+    // No offline queue: while Redis is away a command fails at once and the insurance answers.
+    const redis = new Redis(url, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    redis.on('error', (err: Error) => this.warn(`Redis unavailable for rate limits: ${err.message}`));
+    this.redis = redis;
+    for (const [budget, memory] of this.limiters) {
+      this.limiters.set(
+        budget,
+        new RateLimiterRedis({
+          storeClient: redis,
+          useRedisPackage: false,
+          rejectIfRedisNotReady: true,
+          keyPrefix: `dateline:rate:${budget}`,
+          points: this.limits[budget],
+          duration: 60,
+          insuranceLimiter: memory,
+        }),
+      );
+    }
+  }
+
+  /** At most one warning a minute, however many requests hit a missing Redis. */
+  private warn(message: string): void {
+    if (Date.now() - this.warnedAt < 60_000) return;
+    this.warnedAt = Date.now();
+    this.logger.warn(`${message}; using this instance's in-memory budgets until it is back`);
+  }
+
+  /** True when the budgets are shared through Redis (configured; Redis may still be down). */
+  get shared(): boolean {
+    return this.redis !== undefined;
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    const redis = this.redis;
+    this.redis = undefined;
+    if (!redis) return;
+    // A clean QUIT when connected; otherwise stop reconnecting at once.
+    if (redis.status === 'ready') await redis.quit().catch(() => undefined);
+    redis.disconnect();
   }
 
   /** Use a store shared between instances (Redis) instead of this process's memory. */
