@@ -16,6 +16,9 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { RankingsModule } from './rankings/rankings.module';
+import { RecommendationsModule } from './recommendations/recommendations.module';
+import { RelatedModule } from './related/related.module';
 import { SectionsModule } from './sections/sections.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
 
@@ -41,6 +44,9 @@ export class AppModule {
         SectionsModule,
         WebhooksModule,
         ArticlesModule,
+        RankingsModule,
+        RelatedModule,
+        RecommendationsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
