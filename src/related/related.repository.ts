@@ -25,7 +25,7 @@ export const RECENCY_HALF_LIFE_DAYS = 30;
 /**
  * Related articles in one query: editor pins first in their order, then candidates from shared
  * tags (3 per shared tag), the same section (2) or an ancestor's (1), and full-text similarity
- * (5 × ts_rank against the source's top lexemes), the sum decayed by age. The reason is the
+ (5 × ts_rank normalised to 0..1 against the source's top lexemes), the sum decayed by age. The reason is the
  * strongest of the three signals.
  */
 @Injectable()
@@ -54,7 +54,7 @@ export class RelatedRepository {
           ORDER BY a.published_at DESC LIMIT ${POOL}
        ),
        by_text AS (
-         SELECT m.id, ts_rank(m.search, terms.q)::float8 AS n FROM terms, (
+         SELECT m.id, ts_rank(m.search, terms.q, 32)::float8 AS n FROM terms, (
            SELECT a.id, a.search FROM articles a, terms
             WHERE a.search @@ terms.q AND ${pub} AND a.id <> $1
             ORDER BY a.published_at DESC LIMIT ${POOL}) m
