@@ -95,8 +95,9 @@ export class RecommendationsService {
   }
 }
 
-type Sectioned = { section?: { id: string } | null; sectionId?: string | null };
-const sectionOf = (a: Sectioned) => ('sectionId' in a ? a.sectionId : a.section?.id) ?? 'none';
+type Sectioned = { id: string; section?: { id: string } | null; sectionId?: string | null };
+/** An article without a section is a group of its own. */
+const sectionOf = (a: Sectioned) => ('sectionId' in a ? a.sectionId : a.section?.id) ?? `article:${a.id}`;
 
 /** Keeps the order, taking at most half of `limit` from one section while others are available. */
 export function diversify<T extends { article: Sectioned }>(items: T[], limit: number): T[] {
