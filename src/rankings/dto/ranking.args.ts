@@ -42,7 +42,7 @@ export class RankingQueryDto {
 
 @ArgsType()
 export class RankingArgs {
-  @Field(() => String, { defaultValue: '24h', description: RANKING_DOCS })
+  @Field(() => String, { defaultValue: '24h', description: RANKING_WINDOW_NAMES.join(', ') })
   @IsIn(RANKING_WINDOW_NAMES, { message: windowMessage })
   window = '24h';
 
