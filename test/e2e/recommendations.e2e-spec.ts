@@ -1,6 +1,6 @@
-import { aSection, anArticle } from '../support/article-factory';
+import { anArticle } from '../support/article-factory';
 import { expectProblem } from '../support/http-client';
-import { addViews, clientViewed } from '../support/signals';
+import { clientViewed } from '../support/signals';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
 type Item = { reason: string; article: { slug: string; section: { slug: string } | null } };
@@ -53,54 +53,6 @@ describe('Recommendations', () => {
     expect(list(res)[0]).toEqual([related.slug, 'related']);
     expect(list(res).map((i) => i[0])).not.toContain(source.slug);
     expect(res.body.data.length).toBeLessThanOrEqual(5);
-  });
-
-  it('falls back to popular in the section, then popular site-wide, at most half from one section', async () => {
-    // A server of its own: nothing cached from earlier tests.
-    const own = await startTestApp();
-    try {
-      const s = await aSection(own, 'Weather');
-      const elsewhere = await aSection(own, 'Arts');
-      const inS: { id: string; slug: string }[] = [];
-      for (const views of [900_000_003, 900_000_002, 900_000_001])
-        inS.push(
-          await anArticle(own, { status: 'published', section: s }).then(async (x) => {
-            await addViews(own, x.id, 1, views);
-            return x;
-          }),
-        );
-      const p = await anArticle(own, { status: 'published', section: elsewhere });
-      const q = await anArticle(own, { status: 'published', section: elsewhere });
-      const r = await anArticle(own, { status: 'published' });
-      await addViews(own, p.id, 2, 800_000_002);
-      await addViews(own, q.id, 2, 800_000_001);
-      await addViews(own, r.id, 2, 800_000_000);
-
-      const res = await own.anonymous.get(`/api/v1/recommendations?section=${s}&limit=5`);
-      expect(res.status).toBe(200);
-      const items = list(res);
-      expect(items.slice(0, 2)).toEqual([
-        [inS[0].slug, 'popular-in-section'],
-        [inS[1].slug, 'popular-in-section'],
-      ]);
-      expect(items).toHaveLength(5);
-      expect(items.slice(2).every((i) => i[1] === 'popular')).toBe(true);
-      // Diversity: the third Weather story outscores p, q and r, but at most half (2 of 5) may come from one section.
-      expect(res.body.data.filter((i: Item) => i.article.section?.slug === s)).toHaveLength(2);
-      expect(items.slice(2)).toEqual([
-        [p.slug, 'popular'],
-        [q.slug, 'popular'],
-        [r.slug, 'popular'],
-      ]);
-      // With no section and no client: popular site-wide (one of two from a section).
-      const site = await own.anonymous.get(`/api/v1/recommendations?limit=2`);
-      expect(list(site)).toEqual([
-        [inS[0].slug, 'popular'],
-        [p.slug, 'popular'],
-      ]);
-    } finally {
-      await own.close();
-    }
   });
 
   it('bad input is 400; an unknown article is 404', async () => {
