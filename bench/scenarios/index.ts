@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario';
+import { rankingsPopular, rankingsTrending, recommendations, relatedArticles } from './lists';
 import {
   baselineArticleBySlug,
   graphqlArticlePage,
@@ -14,4 +15,8 @@ export const SCENARIOS: Scenario[] = [
   restListBySection,
   graphqlArticlePage,
   graphqlList,
+  rankingsPopular,
+  rankingsTrending,
+  relatedArticles,
+  recommendations,
 ];
