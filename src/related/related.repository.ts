@@ -17,8 +17,10 @@ export interface RelatedRow {
 
 /** How many candidates each signal contributes before scoring. */
 const POOL = 200;
-/** Lexemes of the source article used for text similarity (title words first, then frequent ones). */
-const TERMS = 8;
+/** Lexemes of the source article used for text similarity. */
+const TERMS = 6;
+/** A lexeme in more than this share of all articles says little about a story. */
+const MAX_TERM_FREQUENCY = 0.05;
 /** Recency: the score halves every RECENCY_HALF_LIFE_DAYS days since publication. */
 export const RECENCY_HALF_LIFE_DAYS = 30;
 
@@ -32,17 +34,38 @@ export const RECENCY_HALF_LIFE_DAYS = 30;
 export class RelatedRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * The source article's most telling lexemes as an OR query: title words first, then the rarer
+   * ones (by the column statistics ANALYZE keeps), leaving out lexemes in more than
+   * MAX_TERM_FREQUENCY of all articles. Null when none is left.
+   */
+  async similarityQuery(articleId: string): Promise<string | null> {
+    const rows: { q: string | null }[] = await this.dataSource.query(
+      `WITH common AS (
+         SELECT e.lexeme, e.freq FROM pg_stats s,
+                unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
+          WHERE s.tablename = 'articles' AND s.attname = 'search' AND s.schemaname = current_schema()
+       )
+       SELECT string_agg(quote_literal(t.lexeme), ' | ') AS q FROM (
+         SELECT u.lexeme FROM articles a CROSS JOIN LATERAL unnest(a.search) u
+           LEFT JOIN common c ON c.lexeme = u.lexeme
+          WHERE a.id = $1 AND length(u.lexeme) > 2 AND coalesce(c.freq, 0) <= ${MAX_TERM_FREQUENCY}
+          ORDER BY ('A' = ANY(u.weights)) DESC, coalesce(c.freq, 0), array_length(u.positions, 1) DESC, u.lexeme
+          LIMIT ${TERMS}) t`,
+      [articleId],
+    );
+    return rows[0]?.q ?? null;
+  }
+
+  /**
+   * The candidates and their reasons. The text query is a parameter (not computed inside) so that
+   * the planner sees its lexemes and picks the GIN index or the recency index accordingly.
+   */
   async related(q: RelatedQuery): Promise<RelatedRow[]> {
     const pub = publicPredicate();
+    const terms = await this.similarityQuery(q.articleId);
     return this.dataSource.query(
       `WITH pins AS (SELECT related_id AS id, position FROM article_related WHERE article_id = $1),
-       terms AS (
-         SELECT string_agg(quote_literal(t.lexeme), ' | ')::tsquery AS q FROM (
-           SELECT u.lexeme FROM articles s, unnest(s.search) u
-            WHERE s.id = $1 AND length(u.lexeme) > 2
-            ORDER BY ('A' = ANY(u.weights)) DESC, array_length(u.positions, 1) DESC, u.lexeme
-            LIMIT ${TERMS}) t
-       ),
        by_tags AS (
          SELECT at.article_id AS id, count(*)::float8 AS n FROM article_tags at
           WHERE at.tag_id IN (SELECT tag_id FROM article_tags WHERE article_id = $1) AND at.article_id <> $1
@@ -54,9 +77,9 @@ export class RelatedRepository {
           ORDER BY a.published_at DESC LIMIT ${POOL}
        ),
        by_text AS (
-         SELECT m.id, ts_rank(m.search, terms.q, 32)::float8 AS n FROM terms, (
-           SELECT a.id, a.search FROM articles a, terms
-            WHERE a.search @@ terms.q AND ${pub} AND a.id <> $1
+         SELECT m.id, ts_rank(m.search, $5::tsquery, 32)::float8 AS n FROM (
+           SELECT a.id, a.search FROM articles a
+            WHERE $5::tsquery IS NOT NULL AND a.search @@ $5::tsquery AND ${pub} AND a.id <> $1
             ORDER BY a.published_at DESC LIMIT ${POOL}) m
        ),
        cand AS (
@@ -83,7 +106,7 @@ export class RelatedRepository {
                          WHEN s > 0 AND s >= x THEN 'same-section' ELSE 'similar-text' END,
                 1e9, score, published_at FROM scored
        ) z ORDER BY k, score DESC, published_at DESC, id DESC LIMIT $4`,
-      [q.articleId, q.sectionId, [...(q.sectionId ? [q.sectionId] : []), ...q.ancestorIds], q.limit],
+      [q.articleId, q.sectionId, [...(q.sectionId ? [q.sectionId] : []), ...q.ancestorIds], q.limit, terms],
     );
   }
 }
