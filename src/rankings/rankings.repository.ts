@@ -24,39 +24,65 @@ export interface CuratedRow {
   articleIds: string[];
 }
 
+/** The first hour bucket a window of $1 hours counts. */
+const SINCE = `date_trunc('hour', now()) - make_interval(hours => $1::int)`;
+
 /** All SQL of rankings: the computed lists over the hourly tables and the curated lists. */
 @Injectable()
 export class RankingsRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * One aggregate over the hourly tables (each read through its (hour, article_id) INCLUDE index),
-   * joined to the public articles, best first; ties by recency then id.
+   * One aggregate over the hourly tables (each read through its (hour, article_id) INCLUDE index).
+   * Site-wide, the best TOP_POOL scores are joined to the public articles (a few index probes
+   * instead of one per article with events); with a section, the section's public articles are
+   * hashed first and the events joined to them. Best first; ties by recency then id.
    */
   async top(q: RankingQuery): Promise<ScoredId[]> {
+    const pool = q.limit * 3 + 50;
+    const rows = await this.topQuery(q, q.sectionIds ? null : pool);
+    // Site-wide, a pool full of non-public articles could leave the list short: ask again in full.
+    if (!q.sectionIds && rows.length < q.limit && rows.length < pool) {
+      const [{ n }]: { n: number }[] = await this.dataSource.query(
+        `SELECT count(DISTINCT article_id)::int AS n FROM article_views_hourly
+          WHERE hour >= date_trunc('hour', now()) - make_interval(hours => $1::int)`,
+        [q.hours],
+      );
+      if (n > pool) return this.topQuery(q, null);
+    }
+    return rows;
+  }
+
+  private async topQuery(q: RankingQuery, pool: number | null): Promise<ScoredId[]> {
     const params: unknown[] = [q.hours, q.weightView, q.weightReaction, q.limit];
     const decay =
       q.trendingHalfLife === null
         ? '1'
-        : `power(0.5, extract(epoch FROM (date_trunc('hour', now()) - hour)) / 3600.0 / ${Number(q.trendingHalfLife)})`;
-    let section = '';
+        : `power(0.5::float8, extract(epoch FROM (date_trunc('hour', now()) - e.hour))::float8 / ${3600 * Number(q.trendingHalfLife)})`;
+    let candidates = '';
+    let join = '';
     if (q.sectionIds) {
       params.push(q.sectionIds);
-      section = `AND (a.section_id = ANY($5::uuid[]) OR EXISTS (SELECT 1 FROM article_sections s
-        WHERE s.article_id = a.id AND s.section_id = ANY($5::uuid[])))`;
+      candidates = `, candidates AS MATERIALIZED (
+         SELECT a.id FROM articles a WHERE ${publicPredicate()} AND (a.section_id = ANY($5::uuid[])
+            OR EXISTS (SELECT 1 FROM article_sections s WHERE s.article_id = a.id AND s.section_id = ANY($5::uuid[]))))`;
+      join = 'JOIN candidates k ON k.id = e.article_id';
     }
     const rows: { id: string; score: string }[] = await this.dataSource.query(
-      `WITH since AS (SELECT date_trunc('hour', now()) - make_interval(hours => $1::int) AS t),
+      `WITH ${candidates ? candidates.slice(2) + ',' : ''}
        events AS (
-         SELECT article_id, sum(views * ${decay}) * $2::float8 AS score
-           FROM article_views_hourly, since WHERE hour >= since.t GROUP BY article_id
+         SELECT e.article_id, sum(e.views::float8 * ${decay}) * $2::float8 AS score
+           FROM article_views_hourly e ${join} WHERE e.hour >= ${SINCE} GROUP BY e.article_id
          UNION ALL
-         SELECT article_id, sum(reactions * ${decay}) * $3::float8
-           FROM article_reactions_hourly, since WHERE hour >= since.t GROUP BY article_id
+         SELECT e.article_id, sum(e.reactions::float8 * ${decay}) * $3::float8
+           FROM article_reactions_hourly e ${join} WHERE e.hour >= ${SINCE} GROUP BY e.article_id
        ),
-       scored AS (SELECT article_id, sum(score) AS score FROM events GROUP BY article_id)
+       scored AS (
+         SELECT article_id, sum(score) AS score FROM events GROUP BY article_id HAVING sum(score) > 0
+          ORDER BY score DESC ${pool === null ? '' : `LIMIT ${pool}`}
+       )
        SELECT a.id, s.score FROM scored s JOIN articles a ON a.id = s.article_id
-        WHERE s.score > 0 AND ${publicPredicate()} ${section}
+        WHERE ${publicPredicate()}
         ORDER BY s.score DESC, a.published_at DESC, a.id DESC LIMIT $4`,
       params,
     );

@@ -3,7 +3,9 @@ import { DataSource } from 'typeorm';
 import { publicPredicate } from '../articles/article.repository';
 
 /** The client's latest views that seed co-views, peers per seed, and each peer's latest views. */
-export const FAN_OUT = { seeds: 20, peersPerSeed: 50, viewsPerPeer: 50 } as const;
+export const FAN_OUT = { seeds: 10, peersPerSeed: 20, viewsPerPeer: 20 } as const;
+/** The most co-viewed articles checked for being public and unread. */
+const CO_POOL = 300;
 /** What a client has read, as far as exclusion looks back. */
 const READ_LIMIT = 1000;
 
@@ -40,7 +42,7 @@ export class RecommendationsRepository {
          SELECT v.article_id, count(*) AS n FROM peers CROSS JOIN LATERAL (
            SELECT c.article_id FROM client_views c WHERE c.client_hash = peers.client_hash
             ORDER BY c.viewed_at DESC LIMIT ${FAN_OUT.viewsPerPeer}) v
-          GROUP BY v.article_id
+          GROUP BY v.article_id ORDER BY count(*) DESC LIMIT ${CO_POOL}
        )
        SELECT a.id FROM co JOIN articles a ON a.id = co.article_id
         WHERE ${publicPredicate()} AND a.id <> ALL($2::uuid[])

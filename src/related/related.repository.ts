@@ -16,7 +16,7 @@ export interface RelatedRow {
 }
 
 /** How many candidates each signal contributes before scoring. */
-const POOL = 200;
+const POOL = 100;
 /** Lexemes of the source article used for text similarity. */
 const TERMS = 6;
 /** A lexeme in more than this share of all articles says little about a story. */

@@ -25,7 +25,9 @@ export class CreateCuratedRankings1795955000000 implements MigrationInterface {
         PRIMARY KEY (ranking_id, position)
       )`);
     await q.query(`CREATE INDEX curated_ranking_items_article_idx ON curated_ranking_items (article_id)`);
-    await q.query(`CREATE INDEX client_views_recent_idx ON client_views (client_hash, viewed_at DESC)`);
+    await q.query(
+      `CREATE INDEX client_views_recent_idx ON client_views (client_hash, viewed_at DESC) INCLUDE (article_id)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
