@@ -9,6 +9,8 @@ export interface BenchData {
   adminKey: string;
   slugs: string[];
   sectionSlugs: string[];
+  /** Readers with views (for recommendations). */
+  clientIds: string[];
   postgresVersion: string;
   drop(): Promise<void>;
 }
@@ -31,7 +33,7 @@ function withDatabase(url: string, name: string): string {
  * A fresh `dateline_bench` database: migrated, with the demo newsroom plus generated articles
  * (about 3 KB bodies) up to `articles`. Extra data for later scenarios goes in `extraData`.
  */
-export async function prepareDatabase(articles: number): Promise<BenchData> {
+export async function prepareDatabase(articles: number, views?: number): Promise<BenchData> {
   const server = serverUrl();
   // Another name keeps parallel runs (several checkouts on one machine) apart.
   const name = process.env.BENCH_DATABASE_NAME ?? 'dateline_bench';
@@ -62,6 +64,7 @@ export async function prepareDatabase(articles: number): Promise<BenchData> {
   const sectionSlugs = ((await db.query(`SELECT slug FROM sections`)).rows as { slug: string }[]).map(
     (r) => r.slug,
   );
+  const clientIds = await generateSignals(db, views ?? defaultViews(articles));
   await db.query('ANALYZE');
   await db.end();
   process.stdout.write(`${((Date.now() - started) / 1000).toFixed(1)} s\n`);
@@ -71,10 +74,64 @@ export async function prepareDatabase(articles: number): Promise<BenchData> {
     adminKey: randomBytes(24).toString('hex'),
     slugs,
     sectionSlugs,
+    clientIds,
     postgresVersion,
     drop: async () => {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();
     },
   };
+}
+
+/** 1,000,000 view events from 100,000 articles up, else ten per article. */
+export function defaultViews(articles: number): number {
+  return articles >= 100_000 ? 1_000_000 : articles * 10;
+}
+
+/**
+ * Reader signals, set-based: `views` view events over the last 30 days by about views/20 readers,
+ * popularity skewed (article rank ~ N × u³: a few hot articles take most views), written as
+ * client_views (one row per reader and article) and the hourly view counts, plus a reaction for
+ * about one view in twenty. Gives back a sample of reader ids (the clientId strings).
+ */
+export async function generateSignals(db: Client, views: number): Promise<string[]> {
+  if (views <= 0) return [];
+  process.stdout.write(`${views} views … `);
+  const readers = Math.max(10, Math.floor(views / 20));
+  await db.query(`CREATE TEMP TABLE bench_articles AS
+    SELECT id, (row_number() OVER (ORDER BY random()) - 1)::int AS n FROM articles
+     WHERE deleted_at IS NULL AND status = 'published' AND published_at <= now()`);
+  await db.query(`CREATE UNIQUE INDEX ON bench_articles (n)`);
+  const [{ count }] = (await db.query(`SELECT count(*)::int AS count FROM bench_articles`)).rows as {
+    count: number;
+  }[];
+  if (!count) return [];
+  await db.query(
+    `CREATE TEMP TABLE bench_events AS
+     SELECT 'reader-' || floor(random() * $2)::int AS client, floor($3 * power(random(), 3))::int AS n,
+            now() - random() * interval '30 days' AS at
+       FROM generate_series(1, $1)`,
+    [views, readers, count],
+  );
+  await db.query(`
+    INSERT INTO client_views (client_hash, article_id, viewed_at)
+    SELECT sha256(convert_to(e.client, 'UTF8')), a.id, max(e.at)
+      FROM bench_events e JOIN bench_articles a USING (n) GROUP BY 1, 2`);
+  await db.query(`
+    INSERT INTO article_views_hourly (article_id, hour, views)
+    SELECT a.id, date_trunc('hour', e.at), count(*)
+      FROM bench_events e JOIN bench_articles a USING (n) GROUP BY 1, 2`);
+  await db.query(`
+    INSERT INTO article_reactions_hourly (article_id, hour, reactions)
+    SELECT a.id, date_trunc('hour', e.at), count(*)
+      FROM bench_events e JOIN bench_articles a USING (n) WHERE random() < 0.05 GROUP BY 1, 2`);
+  const sample = (
+    (await db.query(`SELECT DISTINCT client FROM bench_events ORDER BY client LIMIT 200`)).rows as {
+      client: string;
+    }[]
+  ).map((r) => r.client);
+  await db.query(`DROP TABLE bench_events, bench_articles`);
+  // A live system's autovacuum keeps the visibility map current: index-only scans need it.
+  await db.query(`VACUUM ANALYZE client_views, article_views_hourly, article_reactions_hourly`);
+  return sample;
 }

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --articles N] [--rounds N] [--quick] [--only name,name]
+ * npm run bench [-- --articles N] [--views N] [--rounds N] [--quick] [--only name,name]
  *
  * Builds a scratch database with a generated newsroom, starts the built server in production mode
  * and the raw node:http + pg baseline on the same database, then runs every scenario in alternating
@@ -163,6 +163,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       articles: { type: 'string', default: '10000' },
+      views: { type: 'string' },
       rounds: { type: 'string' },
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
@@ -177,7 +178,10 @@ async function main(): Promise<void> {
     (s) => !only || only.has(s.name) || SCENARIOS.some((o) => only.has(o.name) && o.baseline === s.name),
   );
 
-  const data = await prepareDatabase(Number(values.articles));
+  const data = await prepareDatabase(
+    Number(values.articles),
+    values.views !== undefined ? Number(values.views) : undefined,
+  );
   const env = {
     DATABASE_URL: data.databaseUrl,
     NODE_ENV: 'production',
@@ -203,6 +207,7 @@ async function main(): Promise<void> {
     editorKey: data.adminKey,
     slugs: data.slugs,
     sectionSlugs: data.sectionSlugs,
+    clientIds: data.clientIds,
     durationSeconds,
     connections: Number(values.connections),
   };

@@ -10,6 +10,8 @@ export interface BenchContext {
   editorKey: string;
   slugs: string[];
   sectionSlugs: string[];
+  /** Readers with views (clientId values). */
+  clientIds: string[];
   durationSeconds: number;
   connections: number;
 }

@@ -18,6 +18,9 @@ import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ReactionsModule } from './reactions/reactions.module';
+import { RankingsModule } from './rankings/rankings.module';
+import { RecommendationsModule } from './recommendations/recommendations.module';
+import { RelatedModule } from './related/related.module';
 import { SectionsModule } from './sections/sections.module';
 import { ViewsModule } from './views/views.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -47,6 +50,9 @@ export class AppModule {
         ArticlesModule,
         ReactionsModule,
         ViewsModule,
+        RankingsModule,
+        RelatedModule,
+        RecommendationsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario';
+import { rankingsPopular, rankingsTrending, recommendations, relatedArticles } from './lists';
 import {
   baselineArticleBySlug,
   graphqlArticlePage,
@@ -17,4 +18,8 @@ export const SCENARIOS: Scenario[] = [
   graphqlList,
   baselineReaction,
   restReactionHot,
+  rankingsPopular,
+  rankingsTrending,
+  relatedArticles,
+  recommendations,
 ];

@@ -2,6 +2,7 @@ import { CreateSectionsAndApiKeys1795950000000 } from './1795950000000-CreateSec
 import { CreateArticles1795951000000 } from './1795951000000-CreateArticles';
 import { CreateWebhooks1795952000000 } from './1795952000000-CreateWebhooks';
 import { CreateReactionsAndViews1795953000000 } from './1795953000000-CreateReactionsAndViews';
+import { CreateCuratedRankings1795955000000 } from './1795955000000-CreateCuratedRankings';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   CreateArticles1795951000000,
   CreateWebhooks1795952000000,
   CreateReactionsAndViews1795953000000,
+  CreateCuratedRankings1795955000000,
 ];
