@@ -15,6 +15,7 @@ import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { SectionsModule } from './sections/sections.module';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -41,6 +42,7 @@ export class AppModule {
         SectionsModule,
         WebhooksModule,
         ArticlesModule,
+        ImportsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
