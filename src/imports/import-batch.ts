@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { FieldError } from '../common/errors/domain-error';
 import type { ArticleWriteRow } from '../articles/article.repository';
@@ -37,6 +37,7 @@ const SLUG_TRIES = 20;
 
 interface Planned {
   line: BatchLine;
+  id: string;
   existing: ExistingArticle | null;
   prepared: PreparedArticle;
 }
@@ -144,6 +145,13 @@ export async function writeImportBatch(
   const relatedKeys = [...new Set(live.flatMap((l) => l.input.relatedArticles ?? []))];
   const relatedFound = await repo.resolveArticles(manager, relatedKeys);
 
+  // New articles get their ids now, so lines may pin articles made in the same batch.
+  const idOf = new Map<BatchLine, string>();
+  for (const l of live) {
+    const id = targets.get(l)?.id ?? randomUUID();
+    idOf.set(l, id);
+    relatedFound.push({ id, slug: slugOf.get(l) as string });
+  }
   const planned: Planned[] = [];
   for (const l of live) {
     const refs = resolveRefs(l.input, sectionIds, relatedFound);
@@ -154,7 +162,7 @@ export async function writeImportBatch(
     const existing = targets.get(l) ?? null;
     const prepared = prepareArticle(l.input, slugOf.get(l) as string, refs, existing, now);
     if ('errors' in prepared) fail(l, prepared.errors);
-    else planned.push({ line: l, existing, prepared });
+    else planned.push({ line: l, id: idOf.get(l) as string, existing, prepared });
   }
 
   const creates = planned.filter((p) => !p.existing);
@@ -169,8 +177,10 @@ export async function writeImportBatch(
       [...creates, ...updates].flatMap((p) => p.prepared.tags.map((t) => [t.slug, t] as const)),
     ).values(),
   ]);
-  const createdIds = await repo.insertArticles(
+  const createdIds = creates.map((p) => p.id);
+  await repo.insertArticles(
     manager,
+    createdIds,
     creates.map((p) => p.prepared.row),
   );
   const updatedIds = updates.map((p) => (p.existing as ExistingArticle).id);

@@ -245,20 +245,17 @@ export class ImportRepository {
     return rows[0]?.id ?? null;
   }
 
-  /** New articles in one statement; their ids in the order given. */
-  async insertArticles(manager: EntityManager, rows: ArticleWriteRow[]): Promise<string[]> {
-    if (!rows.length) return [];
-    const inserted: { id: string; slug: string }[] = await manager.query(
-      `INSERT INTO articles (slug, external_id, title, subtitle, dateline, byline, source, excerpt, body, body_html,
-         body_text, section_id, hero_image, status, published_at, content_hash)
-       SELECT slug, external_id, title, subtitle, dateline, byline, source, excerpt, body::jsonb, body_html,
-         body_text, section_id, hero_image::jsonb, status, published_at, content_hash
-         FROM ${UNNEST_ROWS}
-       RETURNING id, slug`,
-      rowParams(rows),
+  /** New articles in one statement, with the ids the batch gave them. */
+  async insertArticles(manager: EntityManager, ids: string[], rows: ArticleWriteRow[]): Promise<void> {
+    if (!rows.length) return;
+    await manager.query(
+      `INSERT INTO articles (id, slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
+         body_html, body_text, section_id, hero_image, status, published_at, content_hash)
+       SELECT ($${ROW_PARAMS + 1}::uuid[])[ord], slug, external_id, title, subtitle, dateline, byline, source,
+         excerpt, body::jsonb, body_html, body_text, section_id, hero_image::jsonb, status, published_at, content_hash
+         FROM ${UNNEST_ROWS}`,
+      [...rowParams(rows), ids],
     );
-    const bySlug = new Map(inserted.map((r) => [r.slug, r.id]));
-    return rows.map((r) => bySlug.get(r.slug) as string);
   }
 
   /** Changed articles in one statement. */
