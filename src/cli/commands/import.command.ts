@@ -136,7 +136,7 @@ async function importDirect(
       });
     } catch (err) {
       if (err instanceof DomainError && err.extra?.processedThroughLine !== undefined)
-        throw new CliError(`${err.message} (processedThroughLine ${String(err.extra.processedThroughLine)})`);
+        throw new CliError(`${err.message} (processedThroughLine ${Number(err.extra.processedThroughLine)})`);
       if (err instanceof DomainError) throw new CliError(err.message);
       throw err;
     } finally {
@@ -163,7 +163,7 @@ async function importRemote(
       headers: { authorization: `Bearer ${g.key}`, 'content-type': CONTENT_TYPES[format] },
       body: Readable.toWeb(createReadStream(file)) as ReadableStream,
       duplex: 'half',
-    } as RequestInit);
+    });
   } catch (err) {
     const cause = (err as { cause?: { code?: string; message?: string } }).cause;
     throw new CliError(`cannot reach ${g.url}: ${cause?.code ?? cause?.message ?? String(err)}`);
