@@ -127,7 +127,8 @@ export class ImportService {
       return summary;
     } catch (err) {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      if (isDatabaseUnavailable(err))
+      // TypeORM releases a runner whose connection broke: later queries fail with that instead.
+      if (isDatabaseUnavailable(err) || runner.isReleased)
         throw new DomainError(
           'DATABASE_UNAVAILABLE',
           summary.dryRun
@@ -168,7 +169,7 @@ export class ImportService {
       await runner.query('RELEASE SAVEPOINT import_batch');
       return result;
     } catch (err) {
-      if (isDatabaseUnavailable(err)) throw err;
+      if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
       await runner.query('ROLLBACK TO SAVEPOINT import_batch');
     }
     const total: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [] };
@@ -182,7 +183,7 @@ export class ImportService {
         total.unchanged += r.unchanged;
         total.errors.push(...r.errors);
       } catch (err) {
-        if (isDatabaseUnavailable(err)) throw err;
+        if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
         await runner.query('ROLLBACK TO SAVEPOINT import_line');
         total.errors.push({
           line: line.line,

@@ -29,17 +29,28 @@ export class ImportsController {
   @ApiOkResponse({ type: ImportSummaryModel, description: 'Also when some lines failed (see errors).' })
   async import(
     @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Query() query: ImportQuery,
     @CurrentPrincipal() who: Principal | null,
   ): Promise<ImportSummaryModel> {
-    const { format, source } = await importSource(req);
-    return this.imports.run(source, {
-      format,
-      dryRun: query.dryRun,
-      createSections: query.createSections,
-      status: query.status,
-      author: who?.name ?? null,
-    });
+    try {
+      const { format, source } = await importSource(req);
+      return await this.imports.run(source, {
+        format,
+        dryRun: query.dryRun,
+        createSections: query.createSections,
+        status: query.status,
+        author: who?.name ?? null,
+      });
+    } finally {
+      // An import that stopped early (a 4xx/503) leaves body unread: drain it and close the
+      // connection, so the client's next request does not wait behind it.
+      if (!req.raw.readableEnded) {
+        req.raw.unpipe();
+        req.raw.resume();
+        void reply.header('connection', 'close');
+      }
+    }
   }
 
   @Get('exports/articles')
@@ -72,7 +83,6 @@ async function importSource(req: FastifyRequest): Promise<{ format: ImportFormat
   const { head, rest } = await peek(req.body, DETECT_FORMAT_BYTES);
   const format = detectFormat(contentType, head);
   if (!format) {
-    req.body.resume();
     throw new DomainError(
       'UNSUPPORTED_MEDIA_TYPE',
       `Cannot import ${contentType ?? 'this body'}: the XML root is not rss (RSS or WordPress WXR) or feed (Atom).`,
