@@ -83,7 +83,7 @@ describe('Imports under concurrency and database failure', () => {
         headers: { authorization: `Bearer ${t.editorKey}`, 'content-type': 'application/x-ndjson' },
         body,
         duplex: 'half',
-      } as RequestInit);
+      });
 
       // From a separate client: wait for committed batches, then terminate the import's backend.
       const admin = new Client({ connectionString: testDatabaseUrl() });
