@@ -10,6 +10,7 @@ import {
   prepareArticle,
   type ExistingArticle,
   type PreparedArticle,
+  type PreparedBody,
   type ResolvedRefs,
 } from './import-prepare';
 import type { ImportRepository } from './import.repository';
@@ -17,6 +18,8 @@ import type { ImportRepository } from './import.repository';
 export interface BatchLine {
   line: number;
   input: ArticleImportInput;
+  /** Computed ahead (while the previous batch is being written). */
+  body?: PreparedBody;
 }
 
 export interface BatchResult {
@@ -114,8 +117,19 @@ export async function writeImportBatch(
     targets.set(l, target);
   }
   if (needSlug.length) {
-    const candidates = needSlug.flatMap((l) => slugCandidates(baseSlug(l.input.title)));
-    const taken = await repo.takenSlugs(manager, candidates);
+    // Most titles make a free slug: ask for the bases first, then for -2… only where one is taken.
+    const all = needSlug.map((l) => baseSlug(l.input.title));
+    const bases = [...new Set(all)];
+    const taken = await repo.takenSlugs(manager, bases);
+    const clashing = bases.filter(
+      (b) => taken.has(b) || assigned.has(b) || all.indexOf(b) !== all.lastIndexOf(b),
+    );
+    if (clashing.length)
+      for (const s of await repo.takenSlugs(
+        manager,
+        clashing.flatMap((b) => slugCandidates(b).slice(1)),
+      ))
+        taken.add(s);
     for (const l of needSlug) {
       const slug =
         slugCandidates(baseSlug(l.input.title)).find((s) => !taken.has(s) && !assigned.has(s)) ??
@@ -160,7 +174,7 @@ export async function writeImportBatch(
       continue;
     }
     const existing = targets.get(l) ?? null;
-    const prepared = prepareArticle(l.input, slugOf.get(l) as string, refs, existing, now);
+    const prepared = prepareArticle(l.input, slugOf.get(l) as string, refs, existing, now, l.body);
     if ('errors' in prepared) fail(l, prepared.errors);
     else planned.push({ line: l, id: idOf.get(l) as string, existing, prepared });
   }

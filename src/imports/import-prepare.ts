@@ -4,7 +4,8 @@ import { SLUG_MAX } from '../common/http/id-or-slug.pipe';
 import { contentHash, normalizeHeroImage, type ArticleSnapshot } from '../articles/article-input';
 import type { ArticleStatus } from '../articles/article-status';
 import type { ArticleWriteRow } from '../articles/article.repository';
-import { bodyFromInput, makeExcerpt, renderBody } from '../articles/body/normalize';
+import type { Block } from '../articles/body/blocks';
+import { bodyFromInput, makeExcerpt, renderBody, type RenderedBody } from '../articles/body/normalize';
 import type { ArticleImportInput } from './import-line';
 
 /**
@@ -37,6 +38,25 @@ export interface PreparedArticle {
   tags: { slug: string; name: string }[];
   sectionIds: string[];
   relatedIds: string[];
+}
+
+/** The costly, database-free part of a line: its blocks, their renderings and the excerpt. */
+export interface PreparedBody {
+  blocks: Block[];
+  errors: FieldError[];
+  rendered: RenderedBody;
+  excerpt: string | null;
+}
+
+export function prepareBody(input: ArticleImportInput): PreparedBody {
+  const body = bodyFromInput(input);
+  const blocks = body?.blocks ?? [];
+  return {
+    blocks,
+    errors: body?.errors ?? [],
+    rendered: renderBody(blocks),
+    excerpt: input.excerpt ?? makeExcerpt(blocks),
+  };
 }
 
 /** The slug made from a title, as the writer makes it (before `-2`, `-3`… on a clash). */
@@ -77,11 +97,10 @@ export function prepareArticle(
   refs: ResolvedRefs,
   existing: ExistingArticle | null,
   now: Date,
+  body: PreparedBody = prepareBody(input),
 ): PreparedArticle | { errors: FieldError[] } {
-  const errors: FieldError[] = [];
-  const body = bodyFromInput(input);
-  const blocks = body?.blocks ?? [];
-  if (body) errors.push(...body.errors);
+  const errors: FieldError[] = [...body.errors];
+  const blocks = body.blocks;
 
   let status: ArticleStatus = input.status ?? 'draft';
   let publishedAt: Date | null = input.publishedAt ? new Date(input.publishedAt) : null;
@@ -98,7 +117,7 @@ export function prepareArticle(
   for (const t of input.tags ?? []) if (!tags.has(t.slug)) tags.set(t.slug, t.name ?? t.slug);
 
   const title = input.title.trim();
-  const excerpt = input.excerpt ?? makeExcerpt(blocks);
+  const excerpt = body.excerpt;
   const heroImage = normalizeHeroImage(input.heroImage);
   const snapshot: ArticleSnapshot = {
     slug,
@@ -118,7 +137,7 @@ export function prepareArticle(
     publishedAt: when.publishedAt?.toISOString() ?? null,
     relatedArticles: refs.relatedIds,
   };
-  const rendered = renderBody(blocks);
+  const rendered = body.rendered;
   const row: ArticleWriteRow = {
     slug,
     externalId: snapshot.externalId,

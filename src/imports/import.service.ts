@@ -6,7 +6,7 @@ import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
 import type { ArticleStatus, ArticleImportInput, ImportItem } from './import-line';
 import { ImportRepository } from './import.repository';
 import { parseImport, type ImportFormat, type ImportSource } from './parsers';
-import { baseSlug } from './import-prepare';
+import { baseSlug, prepareBody } from './import-prepare';
 import { writeImportBatch, type BatchLine, type BatchResult } from './import-batch';
 import { IMPORT_EVENTS, type ImportEvents } from './import-events';
 
@@ -80,10 +80,9 @@ export class ImportService {
     let batch: BatchLine[] = [];
     let keys = new Set<string>();
 
-    const flush = async () => {
-      const lines = batch;
-      batch = [];
-      keys = new Set();
+    // One batch is written while the next one is read and its bodies converted.
+    let writing: Promise<void> = Promise.resolve();
+    const write = async (lines: BatchLine[], through: number) => {
       if (lines.length) {
         if (!summary.dryRun) await runner.startTransaction();
         const result = await this.writeWithFallback(runner.manager, lines, options);
@@ -93,8 +92,16 @@ export class ImportService {
         summary.unchanged += result.unchanged;
         for (const e of result.errors) fail(e);
       }
-      committedThrough = seenThrough;
-      options.onProgress?.({ line: committedThrough, processed });
+      committedThrough = through;
+      options.onProgress?.({ line: through, processed });
+    };
+    const flush = async (through: number) => {
+      const lines = batch;
+      batch = [];
+      keys = new Set();
+      await writing;
+      writing = write(lines, through);
+      writing.catch(() => undefined);
     };
 
     try {
@@ -116,13 +123,14 @@ export class ImportService {
           });
         else {
           const key = lineKey(item.input);
-          if (keys.has(key)) await flush();
+          if (keys.has(key)) await flush(item.line - 1);
           keys.add(key);
-          batch.push({ line: item.line, input: item.input });
-          if (batch.length >= IMPORT_BATCH_SIZE) await flush();
+          batch.push({ line: item.line, input: item.input, body: prepareBody(item.input) });
+          if (batch.length >= IMPORT_BATCH_SIZE) await flush(item.line);
         }
       }
-      await flush();
+      await flush(seenThrough);
+      await writing;
       if (summary.dryRun) await runner.rollbackTransaction();
       return summary;
     } catch (err) {
