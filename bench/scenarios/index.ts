@@ -1,4 +1,5 @@
 import type { Scenario } from '../scenario';
+import { cliImport } from './imports';
 import {
   baselineArticleBySlug,
   graphqlArticlePage,
@@ -14,4 +15,5 @@ export const SCENARIOS: Scenario[] = [
   restListBySection,
   graphqlArticlePage,
   graphqlList,
+  cliImport,
 ];
