@@ -14,6 +14,7 @@ import { registerEtagHook } from './common/http-cache/etag';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
+import { registerImportBodies } from './imports/import-body';
 import { requestIdOf } from './observability/logging';
 import { WebhookDispatcher } from './webhooks/webhook.dispatcher';
 
@@ -107,6 +108,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     // JSON routes take JSON: a text/plain body (a cross-site "simple" request) is 415, not parsed.
     fastify.removeContentTypeParser('text/plain');
     registerEtagHook(fastify);
+    registerImportBodies(fastify, config.importMaxBytes);
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: 'api/docs-json',
     });

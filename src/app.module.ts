@@ -16,6 +16,7 @@ import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
+import { ImportsModule } from './imports/imports.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ReactionsModule } from './reactions/reactions.module';
 import { RankingsModule } from './rankings/rankings.module';
@@ -53,6 +54,7 @@ export class AppModule {
         RankingsModule,
         RelatedModule,
         RecommendationsModule,
+        ImportsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,5 +1,6 @@
 import type { Scenario } from '../scenario';
 import { rankingsPopular, rankingsTrending, recommendations, relatedArticles } from './lists';
+import { cliImport } from './imports';
 import {
   baselineArticleBySlug,
   graphqlArticlePage,
@@ -22,4 +23,5 @@ export const SCENARIOS: Scenario[] = [
   rankingsTrending,
   relatedArticles,
   recommendations,
+  cliImport,
 ];

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { Command } from 'commander';
 import type { DataSource } from 'typeorm';
-import { ConfigError, loadConfig } from '../config/config';
+import { ConfigError, loadConfig, type AppConfig } from '../config/config';
 import { createDataSource } from '../database/data-source';
 import { EmbeddedPostgres } from '../database/embedded-postgres';
 
@@ -22,28 +22,35 @@ export function globalOptions(cmd: Command): GlobalOptions {
  * Opens the configured database the way the server does (DATABASE_URL, or the embedded PostgreSQL
  * under DATA_DIR), runs fn, and closes everything again.
  */
-export async function withDatabase<T>(fn: (dataSource: DataSource) => Promise<T>): Promise<T> {
-  Logger.overrideLogger(false);
-  let config;
+/** The server's settings, or a CliError naming the bad one. */
+function cliConfig(): AppConfig {
   try {
-    config = loadConfig();
+    return loadConfig();
   } catch (err) {
     if (err instanceof ConfigError) throw new CliError(err.message);
     throw err;
   }
+}
+
+export async function withDatabase<T>(
+  fn: (dataSource: DataSource, config: AppConfig) => Promise<T>,
+): Promise<T> {
+  Logger.overrideLogger(false);
+  let config = cliConfig();
   let embedded: EmbeddedPostgres | undefined;
   if (!config.databaseUrl) {
     embedded = await EmbeddedPostgres.start(config.dataDir, config.dbPoolSize);
     config = { ...config, databaseUrl: embedded.url };
   }
-  const dataSource = createDataSource({ ...config, dbPoolSize: Math.min(config.dbPoolSize, 2) });
+  config = { ...config, dbPoolSize: Math.min(config.dbPoolSize, 2) };
+  const dataSource = createDataSource(config);
   try {
     try {
       await dataSource.initialize();
     } catch (err) {
       throw new CliError(`cannot reach the database: ${err instanceof Error ? err.message : String(err)}`);
     }
-    return await fn(dataSource);
+    return await fn(dataSource, config);
   } finally {
     if (dataSource.isInitialized) await dataSource.destroy();
     await embedded?.stop();

@@ -2,13 +2,22 @@
 import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { registerApiKey } from './commands/api-key.command';
+import { registerExport } from './commands/export.command';
+import { registerImport } from './commands/import.command';
 import { registerMigrate } from './commands/migrate.command';
+import { registerSeedDemo } from './commands/seed-demo.command';
 
 /**
  * The editors' command line, `npm run cms -- <command>`. Each command is one file in commands/
  * exporting a register function; add it to this list.
  */
-const COMMANDS: ((program: Command) => void)[] = [registerMigrate, registerApiKey];
+const COMMANDS: ((program: Command) => void)[] = [
+  registerMigrate,
+  registerApiKey,
+  registerImport,
+  registerExport,
+  registerSeedDemo,
+];
 
 /** Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error. */
 export async function runCli(argv: string[]): Promise<number> {
@@ -29,6 +38,8 @@ Exit codes: 0 success, 1 failure (one line on stderr), 2 usage error.
 Examples:
   npm run cms -- migrate
   npm run cms -- api-key create --name "wire importer" --role editor
+  npm run cms -- import wire.ndjson --dry-run
+  npm run cms -- export articles.ndjson
   npm run cms -- --url http://localhost:3000 --key "$ADMIN_KEY" api-key list`,
     );
   for (const register of COMMANDS) register(program);

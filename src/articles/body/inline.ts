@@ -60,6 +60,8 @@ export function serializeInline(nodes: DomNode[] | undefined): string {
 
 /** Cleans block text that arrived as markup: the allowlist sanitiser first, then our serialiser. */
 export function cleanInline(text: string): string {
+  // No markup and no entities: the sanitiser and the parser would give the text back as it is.
+  if (!/[<&\u0000]/.test(text)) return escapeText(text).replace(/\s+/g, ' ').trim();
   const sanitized = sanitizeHtml(text, INLINE_OPTIONS);
   return serializeInline(parseDocument(sanitized).children).replace(/\s+/g, ' ').trim();
 }

@@ -1,0 +1,99 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { once } from 'node:events';
+import { Client } from 'pg';
+import type { Scenario } from '../scenario';
+
+/** Where the built command line is (npm run bench builds src first). */
+const CLI = resolve(process.cwd(), 'dist/cli/main.js');
+const TIME = '/usr/bin/time';
+
+const WORDS =
+  'the council voted on a new budget for schools roads and parks after a long debate while residents ' +
+  'said they wanted more time to study the plan before the final vote next month in the city hall';
+
+/** `count` articles as NDJSON, each with ~3 KB of HTML body in six paragraphs, a section and a tag. */
+export async function writeImportFile(path: string, count: number, prefix: string): Promise<void> {
+  const words = WORDS.split(' ');
+  const out = createWriteStream(path);
+  for (let i = 0; i < count; i++) {
+    const paragraphs = [0, 1, 2, 3, 4, 5].map((k) => {
+      const p: string[] = [];
+      for (let j = 0; j < 85; j++) p.push(words[(i * 7 + j * 3 + k * 11) % words.length]);
+      return `<p>${p.join(' ')} ${i}.</p>`;
+    });
+    const line = JSON.stringify({
+      externalId: `${prefix}-${i}`,
+      title: `Imported story ${i} ${prefix}`,
+      byline: 'Bench Writer',
+      bodyHtml: paragraphs.join(''),
+      section: `bench-import-${i % 10}`,
+      sectionName: `Bench import ${i % 10}`,
+      tags: [{ slug: `bench-import-tag-${i % 50}`, name: `Import tag ${i % 50}` }],
+      status: 'published',
+      publishedAt: new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString(),
+    });
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+/**
+ * `npm run cms -- import FILE` in direct mode on the bench database: a generated NDJSON file
+ * (100,000 articles, or 10,000 with --quick; BENCH_IMPORT_ARTICLES overrides), new articles
+ * every round (then deleted again, so later rounds read the same data set). The req/s column
+ * is articles per second; the peak RSS of the CLI process is printed.
+ */
+export const cliImport: Scenario = {
+  name: 'CLI import NDJSON (articles/s)',
+  description:
+    '`cms import FILE --create-sections` in direct database mode: 100,000 generated articles with ~3 KB HTML bodies (sanitised into blocks, rendered, hashed, full-text indexed), batches of 250. req/s = articles/s.',
+  run: async (ctx) => {
+    const count = Number(process.env.BENCH_IMPORT_ARTICLES ?? (ctx.durationSeconds < 10 ? 10_000 : 100_000));
+    const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
+    const prefix = `bench-import-${Date.now().toString(36)}`;
+    const file = join(dir, 'articles.ndjson');
+    try {
+      await writeImportFile(file, count, prefix);
+      const withTime = existsSync(TIME);
+      const args = [CLI, 'import', file, '--create-sections', '--json'];
+      const child = spawn(
+        withTime ? TIME : process.execPath,
+        withTime ? ['-v', process.execPath, ...args] : args,
+        {
+          env: { PATH: process.env.PATH ?? '', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const [code] = (await once(child, 'close')) as [number | null];
+      const summary = JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as {
+        created?: number;
+        failed?: number;
+        seconds?: number;
+        articlesPerSecond?: number;
+        peakRssMb?: number;
+      };
+      if (code !== 0 || summary.created !== count)
+        throw new Error(`cms import exited with ${code}: ${stderr.slice(-500)}`);
+      const maxRssKb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1];
+      const peakMb = maxRssKb ? Math.round(Number(maxRssKb) / 1024) : summary.peakRssMb;
+      process.stderr.write(
+        `  cms import: ${count} articles in ${summary.seconds} s = ${summary.articlesPerSecond} articles/s, peak RSS ${peakMb} MB\n`,
+      );
+      return { requestsPerSecond: summary.articlesPerSecond, errors: summary.failed ?? 0, total: count };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      const db = new Client({ connectionString: ctx.databaseUrl });
+      await db.connect();
+      await db.query(`DELETE FROM articles WHERE external_id LIKE $1`, [`${prefix}-%`]);
+      await db.end();
+    }
+  },
+};

@@ -1,0 +1,47 @@
+import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import { ArticlesModule } from '../articles/articles.module';
+import { CommonModule } from '../common/common.module';
+import type { AppConfig } from '../config/config';
+import { ConfigModule } from '../config/config.module';
+import { dataSourceOptions } from '../database/data-source';
+
+/** The articles feature without HTTP or GraphQL, over the command's own DataSource. */
+@Module({})
+class CliArticlesModule {
+  static forRoot(config: AppConfig, dataSource: DataSource): DynamicModule {
+    return {
+      module: CliArticlesModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        TypeOrmModule.forRootAsync({
+          useFactory: () => dataSourceOptions(config),
+          dataSourceFactory: () => Promise.resolve(dataSource),
+        }),
+        CommonModule,
+        ArticlesModule,
+      ],
+    };
+  }
+}
+
+/**
+ * Runs fn with the same services the server uses (the demo seeder, the article writer), wired by
+ * Nest, so a command never hand-builds a service's dependencies.
+ */
+export async function withArticles<T>(
+  config: AppConfig,
+  dataSource: DataSource,
+  fn: (app: INestApplicationContext) => Promise<T>,
+): Promise<T> {
+  const app = await NestFactory.createApplicationContext(CliArticlesModule.forRoot(config, dataSource), {
+    logger: false,
+  });
+  try {
+    return await fn(app);
+  } finally {
+    await app.close();
+  }
+}

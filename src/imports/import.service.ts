@@ -1,0 +1,219 @@
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { SectionsService } from '../sections/sections.service';
+import type { EntityManager, QueryRunner } from 'typeorm';
+import { DomainError } from '../common/errors/domain-error';
+import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
+import type { ArticleStatus, ArticleImportInput, ImportItem } from './import-line';
+import { ImportRepository } from './import.repository';
+import { parseImport, type ImportFormat, type ImportSource } from './parsers';
+import { baseSlug, prepareBody } from './import-prepare';
+import { writeImportBatch, type BatchLine, type BatchResult } from './import-batch';
+import { IMPORT_EVENTS, type ImportEvents } from './import-events';
+
+/** Lines per transaction: a failure loses at most this many, and memory stays flat. */
+export const IMPORT_BATCH_SIZE = 250;
+/** application_name of the connection an import runs on (operators can find it in pg_stat_activity). */
+export const IMPORT_APPLICATION_NAME = 'dateline-import';
+
+export interface ImportOptions {
+  format: ImportFormat;
+  dryRun?: boolean;
+  createSections?: boolean;
+  /** Status of feed items that carry none (default published). */
+  status?: ArticleStatus;
+  author: string | null;
+  /** Called after each batch (the command line's progress). */
+  onProgress?: (progress: { line: number; processed: number }) => void;
+  /** Called for every failed line as it happens (the command line's report file). */
+  onError?: (error: ImportLineError) => void;
+}
+
+export interface ImportLineError {
+  line: number;
+  externalId: string | null;
+  message: string;
+}
+
+export interface ImportSummary {
+  dryRun: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  failed: number;
+  errors: ImportLineError[];
+}
+
+/**
+ * Imports in every format: parsed as a stream, written in transactions of IMPORT_BATCH_SIZE lines
+ * through the set-based batch writer, a failing line reported alone. A dry run writes everything
+ * in one transaction that is rolled back, so its counts are those of a real run.
+ */
+@Injectable()
+export class ImportService {
+  constructor(
+    private readonly repo: ImportRepository,
+    @Inject(IMPORT_EVENTS) private readonly events: ImportEvents,
+    /** This instance's section tree cache, dropped when an import made sections (others expire it). */
+    @Optional() private readonly sectionCache?: SectionsService,
+  ) {}
+
+  async run(source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
+    const summary: ImportSummary = {
+      dryRun: options.dryRun === true,
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      skipped: 0,
+      failed: 0,
+      errors: [],
+    };
+    const fail = (e: ImportLineError) => {
+      summary.failed++;
+      summary.errors.push(e);
+      options.onError?.(e);
+    };
+    const runner = this.repo.dataSource.createQueryRunner();
+    let committedThrough = 0;
+    let seenThrough = 0;
+    let processed = 0;
+    let batch: BatchLine[] = [];
+    let keys = new Set<string>();
+
+    // One batch is written while the next one is read and its bodies converted.
+    let writing: Promise<void> = Promise.resolve();
+    const write = async (lines: BatchLine[], through: number) => {
+      if (lines.length) {
+        if (!summary.dryRun) await runner.startTransaction();
+        const result = await this.writeWithFallback(runner.manager, lines, options);
+        if (!summary.dryRun) await runner.commitTransaction();
+        summary.created += result.created;
+        summary.updated += result.updated;
+        summary.unchanged += result.unchanged;
+        for (const e of result.errors) fail(e);
+      }
+      committedThrough = through;
+      options.onProgress?.({ line: through, processed });
+    };
+    const flush = async (through: number) => {
+      const lines = batch;
+      batch = [];
+      keys = new Set();
+      await writing;
+      writing = write(lines, through);
+      writing.catch(() => undefined);
+    };
+
+    try {
+      await runner.connect();
+      await runner.query(`SET application_name = '${IMPORT_APPLICATION_NAME}'`);
+      if (summary.dryRun) await runner.startTransaction();
+      const items: AsyncGenerator<ImportItem> = parseImport(options.format, source, {
+        status: options.status ?? 'published',
+      });
+      for await (const item of items) {
+        seenThrough = item.line;
+        processed++;
+        if (item.skipped) summary.skipped++;
+        else if (item.error || !item.input)
+          fail({
+            line: item.line,
+            externalId: item.externalId ?? null,
+            message: item.error ?? 'not an article',
+          });
+        else {
+          const key = lineKey(item.input);
+          if (keys.has(key)) await flush(item.line - 1);
+          keys.add(key);
+          batch.push({ line: item.line, input: item.input, body: prepareBody(item.input) });
+          if (batch.length >= IMPORT_BATCH_SIZE) await flush(item.line);
+        }
+      }
+      await flush(seenThrough);
+      await writing;
+      if (summary.dryRun) await runner.rollbackTransaction();
+      return summary;
+    } catch (err) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      // TypeORM releases a runner whose connection broke: later queries fail with that instead.
+      if (isDatabaseUnavailable(err) || runner.isReleased)
+        throw new DomainError(
+          'DATABASE_UNAVAILABLE',
+          summary.dryRun
+            ? 'The database failed during the dry run; nothing was written.'
+            : `The database failed during the import; lines up to ${committedThrough} are committed. Run the same import again to complete it.`,
+          undefined,
+          { retryAfter: 1, processedThroughLine: summary.dryRun ? 0 : committedThrough },
+        );
+      throw err;
+    } finally {
+      if (options.createSections) this.sectionCache?.invalidate();
+      if (!runner.isReleased) {
+        await runner.query(`RESET application_name`).catch(() => undefined);
+        await runner.release().catch(() => undefined);
+      }
+    }
+  }
+
+  /**
+   * The batch in one set-based pass; if the database refuses it (a race with another writer, a
+   * constraint the checks did not foresee), each line again alone behind its own savepoint.
+   */
+  private async writeWithFallback(
+    manager: EntityManager,
+    lines: BatchLine[],
+    options: ImportOptions,
+  ): Promise<BatchResult> {
+    const runner = manager.queryRunner as QueryRunner;
+    const write = (ls: BatchLine[]) =>
+      writeImportBatch(manager, this.repo, ls, {
+        createSections: options.createSections === true,
+        author: options.author,
+        events: this.events,
+      });
+    await runner.query('SAVEPOINT import_batch');
+    try {
+      const result = await write(lines);
+      await runner.query('RELEASE SAVEPOINT import_batch');
+      return result;
+    } catch (err) {
+      if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
+      await runner.query('ROLLBACK TO SAVEPOINT import_batch');
+    }
+    const total: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    for (const line of lines) {
+      await runner.query('SAVEPOINT import_line');
+      try {
+        const r = await write([line]);
+        await runner.query('RELEASE SAVEPOINT import_line');
+        total.created += r.created;
+        total.updated += r.updated;
+        total.unchanged += r.unchanged;
+        total.errors.push(...r.errors);
+      } catch (err) {
+        if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
+        await runner.query('ROLLBACK TO SAVEPOINT import_line');
+        total.errors.push({
+          line: line.line,
+          externalId: line.input.externalId ?? null,
+          message: lineFailure(err),
+        });
+      }
+    }
+    return total;
+  }
+}
+
+/** What makes two lines the same article: the externalId, else the slug (or the title's slug). */
+export function lineKey(input: ArticleImportInput): string {
+  return input.externalId !== undefined
+    ? `x:${input.externalId}`
+    : `s:${input.slug ?? baseSlug(input.title)}`;
+}
+
+function lineFailure(err: unknown): string {
+  if (err instanceof DomainError) return err.message;
+  const code = (err as { code?: unknown }).code;
+  if (code === '23505') return 'conflicts with another article (slug or externalId in use)';
+  return 'could not be written';
+}

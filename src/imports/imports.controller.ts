@@ -1,0 +1,122 @@
+import { Readable } from 'node:stream';
+import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentPrincipal, RequireRole } from '../common/auth/decorators';
+import type { Principal } from '../common/auth/role';
+import { DomainError } from '../common/errors/domain-error';
+import { ExportQuery } from './dto/export.query';
+import { ImportQuery } from './dto/import.query';
+import { IMPORT_STREAM_TYPES } from './import-body';
+import { ImportSummaryModel } from './import.model';
+import { ImportService } from './import.service';
+import { ExportService } from './export.service';
+import { detectFormat, DETECT_FORMAT_BYTES, type ImportFormat } from './parsers';
+
+@ApiTags('imports')
+@Controller()
+export class ImportsController {
+  constructor(
+    private readonly imports: ImportService,
+    private readonly exports: ExportService,
+  ) {}
+
+  @Post('imports')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @HttpCode(200)
+  @ApiConsumes('application/json', ...IMPORT_STREAM_TYPES)
+  @ApiOkResponse({ type: ImportSummaryModel, description: 'Also when some lines failed (see errors).' })
+  async import(
+    @Req() req: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+    @Query() query: ImportQuery,
+    @CurrentPrincipal() who: Principal | null,
+  ): Promise<ImportSummaryModel> {
+    try {
+      const { format, source } = await importSource(req);
+      return await this.imports.run(source, {
+        format,
+        dryRun: query.dryRun,
+        createSections: query.createSections,
+        status: query.status,
+        author: who?.name ?? null,
+      });
+    } finally {
+      // An import that stopped early (a 4xx/503) leaves body unread: drain it and close the
+      // connection, so the client's next request does not wait behind it.
+      if (!req.raw.readableEnded) {
+        req.raw.unpipe();
+        req.raw.resume();
+        void reply.header('connection', 'close');
+      }
+    }
+  }
+
+  @Get('exports/articles')
+  @RequireRole('editor')
+  @ApiBearerAuth()
+  @ApiProduces('application/x-ndjson')
+  @ApiOkResponse({ description: 'One Article input a line (the import format), streamed.' })
+  async export(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
+    const lines = await this.exports.lines(query);
+    await reply
+      .header('content-type', 'application/x-ndjson; charset=utf-8')
+      .header('cache-control', 'private, no-store')
+      .send(Readable.from(lines));
+  }
+}
+
+/** The body as the parsers take it, and its format (from the content type and the first bytes). */
+async function importSource(req: FastifyRequest): Promise<{ format: ImportFormat; source: Readable }> {
+  const contentType = req.headers['content-type'];
+  if (!(req.body instanceof Readable)) {
+    // application/json: Fastify has parsed it (within this route's body limit).
+    if (!Array.isArray(req.body))
+      throw new DomainError('MALFORMED_BODY', 'An application/json import is an array of Article inputs.');
+    const items = req.body as unknown[];
+    return {
+      format: 'json',
+      source: Readable.from([JSON.stringify(items)]),
+    };
+  }
+  const { head, rest } = await peek(req.body, DETECT_FORMAT_BYTES);
+  const format = detectFormat(contentType, head);
+  if (!format) {
+    throw new DomainError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      `Cannot import ${contentType ?? 'this body'}: the XML root is not rss (RSS or WordPress WXR) or feed (Atom).`,
+    );
+  }
+  return { format, source: rest };
+}
+
+/** The leading bytes (up to `bytes`), and the whole body again as a stream. */
+async function peek(stream: Readable, bytes: number): Promise<{ head: Buffer; rest: Readable }> {
+  const iterator = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let done = false;
+  while (total < bytes) {
+    const next = await iterator.next();
+    if (next.done) {
+      done = true;
+      break;
+    }
+    chunks.push(next.value);
+    total += next.value.length;
+  }
+  async function* all() {
+    yield* chunks;
+    if (done) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  }
+  return {
+    head: Buffer.concat(chunks).subarray(0, bytes),
+    rest: Readable.from(all(), { objectMode: false }),
+  };
+}

@@ -1,0 +1,102 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { ndjson } from '../support/imports';
+import { runNode } from '../support/spawned-server';
+import { startTestApp, unique, type TestApp } from '../support/test-app';
+
+const cms = (args: string[]) => runNode('dist/cli/main.js', args);
+
+describe('npm run cms -- import / export / seed-demo', () => {
+  let t: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    dir = mkdtempSync(join(tmpdir(), 'cms-import-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await t.close();
+  });
+
+  it('imports a file on the database: summary table, report file of failed lines, exit 1; a clean re-run exits 0', async () => {
+    const section = unique('cli-sec');
+    const run = unique('cli');
+    const lines = [1, 2, 3, 4].map((i) => ({
+      externalId: `${run}-${i}`,
+      title: `CLI story ${i}`,
+      bodyText: `Body ${i} — ünïcode`,
+      section,
+      status: 'published',
+      publishedAt: '2026-05-06T07:08:09.000Z',
+    }));
+    const file = join(dir, `${run}.ndjson`);
+    writeFileSync(file, ndjson([...lines.slice(0, 2), '{"title": broken', ...lines.slice(2)]));
+
+    const dry = await cms(['import', file, '--dry-run', '--create-sections', '--json']);
+    expect(dry.status).toBe(1);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, created: 4, failed: 1 });
+    const db = t.dateline.app.get(DataSource);
+    const count = async () =>
+      Number(
+        (await db.query(`SELECT count(*) AS n FROM articles WHERE external_id LIKE $1`, [`${run}-%`]))[0].n,
+      );
+    expect(await count()).toBe(0);
+
+    const real = await cms(['import', file, '--create-sections']);
+    expect(real.status).toBe(1);
+    expect(real.stdout).toMatch(/\|\s*created\s*\|\s*4/);
+    expect(real.stdout).toMatch(/\|\s*failed\s*\|\s*1/);
+    expect(real.stderr).toContain(`${file}.errors.ndjson`);
+    const report = readFileSync(`${file}.errors.ndjson`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(report).toEqual([{ line: 3, externalId: null, message: expect.any(String) }]);
+    expect(await count()).toBe(4);
+
+    const clean = join(dir, `${run}-clean.ndjson`);
+    writeFileSync(clean, ndjson(lines));
+    const again = await cms(['import', clean, '--format', 'ndjson', '--json']);
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toMatchObject({ created: 0, unchanged: 4, failed: 0 });
+    expect(existsSync(`${clean}.errors.ndjson`)).toBe(false);
+    expect(again.stderr).toBe('');
+
+    const exported = join(dir, `${run}-export.ndjson`);
+    expect((await cms(['export', exported, '--section', section])).status).toBe(0);
+    const out = readFileSync(exported, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(out.map((l) => l.externalId).sort()).toEqual(lines.map((l) => l.externalId).sort());
+    const stdout = await cms(['export', '--section', section]);
+    expect(stdout.stdout).toBe(readFileSync(exported, 'utf8'));
+    expect((await cms(['import', file, '--format', 'csv'])).status).toBe(1);
+  });
+
+  it('with --url and --key, import and export go through a running server', async () => {
+    const run = unique('cli-remote');
+    const file = join(dir, `${run}.ndjson`);
+    writeFileSync(file, ndjson([{ slug: run, title: 'Remote story', bodyText: 'Over REST' }]));
+    const remote = ['--url', t.url, '--key', t.editorKey];
+    const imported = await cms([...remote, 'import', file, '--json']);
+    expect(imported.status).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ created: 1, failed: 0 });
+    expect((await t.editor.get(`/api/v1/articles/${run}`)).body.title).toBe('Remote story');
+    const exported = await cms([...remote, 'export', '--status', 'draft']);
+    expect(exported.status).toBe(0);
+    expect(exported.stdout).toContain(`"slug":"${run}"`);
+    const refused = await cms(['--url', t.url, '--key', 'wrong', 'import', file]);
+    expect(refused.status).toBe(1);
+  });
+
+  it('seed-demo loads the demo newsroom (again: only what is missing)', async () => {
+    const seeded = await cms(['seed-demo']);
+    expect(seeded.status).toBe(0);
+    expect(seeded.stdout).toMatch(/demo loaded: \d+ sections, \d+ articles/);
+    const again = await cms(['seed-demo']);
+    expect(again.stdout).toContain('0 sections, 0 articles');
+  });
+});
