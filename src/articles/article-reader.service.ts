@@ -9,6 +9,7 @@ import { ArticleRepository, type ArticleRow, type ListFilter } from './article.r
 import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag } from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
 import { normalizeHeroImage, type HeroImageValue } from './article-input';
+import { ArticleCache, type ArticleEntry } from './read-cache/article-cache';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
 export interface Viewer {
@@ -82,15 +83,42 @@ export class ArticleReader {
     private readonly articles: ArticleRepository,
     private readonly sections: SectionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    readonly cache: ArticleCache,
   ) {}
+
+  /**
+   * A public article through the read cache: filled from the database on a miss, null when the
+   * public may not see it (never cached: drafts, scheduled ones not yet due, the trash).
+   */
+  publicEntry(key: IdOrSlug): Promise<ArticleEntry | null> {
+    const hit = this.cache.get(key);
+    if (hit) return Promise.resolve(hit);
+    return this.cache.fill(key, async (since) => {
+      const record = await this.findRecord(key, { editor: false });
+      if (!record) return null;
+      const [article] = await this.hydrate([record], { editor: false });
+      return this.cache.store(since, article as Article);
+    });
+  }
 
   async findRecord(key: IdOrSlug, viewer: Viewer): Promise<ArticleRecord | null> {
     const row = await this.articles.findOne(key, { publicOnly: !viewer.editor });
     return row ? toRecord(row) : null;
   }
 
+  /** The public's whole article through the cache (GraphQL's article query), or null. */
+  async publicArticle(key: IdOrSlug): Promise<Article | null> {
+    const entry = await this.publicEntry(key);
+    return entry ? this.cache.article(entry) : null;
+  }
+
   /** One whole article (REST). */
   async get(key: IdOrSlug, viewer: Viewer): Promise<Article> {
+    if (!viewer.editor) {
+      const entry = await this.publicEntry(key);
+      if (!entry) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+      return this.cache.article(entry);
+    }
     const record = await this.findRecord(key, viewer);
     if (!record) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
     const [article] = await this.hydrate([record], viewer);

@@ -30,7 +30,7 @@ export class ArticlesResolver {
     @Args('id', { type: () => ID, nullable: true }) id: string | undefined,
     @Args('slug', { type: () => String, nullable: true }) slug: string | undefined,
     @CurrentPrincipal() who: Principal | null,
-  ): Promise<ArticleRecord | null> {
+  ): Promise<Parent | null> {
     if (!id && !slug) throw DomainError.validation([{ path: 'id', message: 'give id or slug' }]);
     return this.service.find(id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'), who);
   }

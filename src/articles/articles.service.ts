@@ -26,8 +26,10 @@ export class ArticlesService {
     return this.reader.get(key, viewerOf(principal));
   }
 
-  find(key: IdOrSlug, principal: Principal | null): Promise<ArticleRecord | null> {
-    return this.reader.findRecord(key, viewerOf(principal));
+  /** Editors get a record (fields through loaders); the public a whole article from the cache. */
+  find(key: IdOrSlug, principal: Principal | null): Promise<ArticleRecord | Article | null> {
+    const viewer = viewerOf(principal);
+    return viewer.editor ? this.reader.findRecord(key, viewer) : this.reader.publicArticle(key);
   }
 
   list(

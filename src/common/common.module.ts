@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { CacheInvalidation } from './cache/cache-invalidation';
 import { ClusterBus } from './cluster/cluster-bus';
 import { GraphqlLoaders } from './graphql/loaders';
 import { HttpCacheInterceptor } from './http-cache/http-cache.interceptor';
@@ -7,7 +8,7 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 /** What every feature shares. */
 @Global()
 @Module({
-  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
-  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor],
+  providers: [RateLimitService, ClusterBus, CacheInvalidation, GraphqlLoaders, HttpCacheInterceptor],
+  exports: [RateLimitService, ClusterBus, CacheInvalidation, GraphqlLoaders, HttpCacheInterceptor],
 })
 export class CommonModule {}
