@@ -220,6 +220,13 @@ export class ArticleReader {
 
   // ---- batch lookups: one query for many articles (REST hydration and GraphQL loaders) ----
 
+  /** Bodies of records read without them (the records were already checked for the viewer). */
+  async bodiesOf(ids: readonly string[]): Promise<Pick<Article, 'body' | 'bodyHtml' | 'bodyText'>[]> {
+    const rows = await this.articles.bodiesFor([...new Set(ids)]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? { body: [], bodyHtml: '', bodyText: '' });
+  }
+
   async tagsOf(ids: readonly string[]): Promise<Tag[][]> {
     const rows = await this.articles.tagsFor([...ids]);
     return ids.map((id) =>
@@ -251,9 +258,9 @@ export class ArticleReader {
   /** Editor pins of many articles; the public sees the public ones only. */
   async relatedOf(ids: readonly string[], viewer: Viewer): Promise<ArticleRecord[][]> {
     const links = await this.articles.relatedFor([...ids]);
+    // Without bodies: REST shows related articles as summaries, GraphQL loads a body when asked.
     const rows = await this.articles.findByIds([...new Set(links.map((l) => l.relatedId))], {
       publicOnly: !viewer.editor,
-      withBody: true,
     });
     const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
     return ids.map((id) =>

@@ -7,7 +7,15 @@ import { parseIdOrSlug } from '../common/http/id-or-slug.pipe';
 import { SectionRef } from '../sections/section.model';
 import type { ArticleRecord } from './article-reader.service';
 import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
-import { Article, ArticleConnection, ReactionCount, Tag, type ArticleSummary } from './article.model';
+import type { Block } from './body/blocks';
+import {
+  Article,
+  ArticleConnection,
+  BlockUnion,
+  ReactionCount,
+  Tag,
+  type ArticleSummary,
+} from './article.model';
 import { ArticlesService } from './articles.service';
 import { ArticleInput } from './dto/article.input';
 import { ArticlesArgs } from './dto/list-articles.args';
@@ -115,6 +123,21 @@ export class ArticlesResolver {
   async reactions(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<ReactionCount[]> {
     if (!('sectionId' in a)) return a.reactions;
     return loaders(ctx).reactions.load(a.id);
+  }
+
+  @ResolveField(() => [BlockUnion])
+  async body(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<Block[]> {
+    return a.body ?? (await loaders(ctx).bodies.load(a.id)).body;
+  }
+
+  @ResolveField(() => String, { description: 'Rendered from the blocks; sanitised.' })
+  async bodyHtml(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<string> {
+    return a.bodyHtml ?? (await loaders(ctx).bodies.load(a.id)).bodyHtml;
+  }
+
+  @ResolveField(() => String, { description: 'Text blocks joined by a blank line.' })
+  async bodyText(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<string> {
+    return a.bodyText ?? (await loaders(ctx).bodies.load(a.id)).bodyText;
   }
 
   @ResolveField(() => [Article])

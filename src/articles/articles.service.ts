@@ -46,14 +46,13 @@ export class ArticlesService {
     principal: Principal | null,
   ) {
     const viewer = viewerOf(principal);
-    const [page, totalCount] = await Promise.all([
-      this.reader.page(filter, first, after, viewer, true),
-      this.reader.count(filter, viewer),
-    ]);
+    // Bodies come through a loader when a query asks for them (lists rarely do).
+    const page = await this.reader.page(filter, first, after, viewer, false);
     return {
       edges: page.items,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount,
+      // Counted only when asked for: GraphQL's default resolver calls a function-valued field.
+      totalCount: () => this.reader.count(filter, viewer),
     };
   }
 

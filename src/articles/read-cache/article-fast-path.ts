@@ -7,9 +7,11 @@ import { ArticleReader } from '../article-reader.service';
 import { ListCache } from './list-cache';
 
 const LIST_MARK = Symbol('dateline:list-cache');
+const FILL_MARK = Symbol('dateline:list-fill');
 
 interface Marked {
   [LIST_MARK]?: number;
+  [FILL_MARK]?: () => void;
 }
 
 /**
@@ -49,10 +51,21 @@ export class ArticleFastPath {
         }
       }
       if (route === listRoute) {
-        const list = this.lists.get(req.url);
+        let list = this.lists.get(req.url);
+        const running = list ? undefined : this.lists.inFlight(req.url);
+        if (running) {
+          await running;
+          list = this.lists.get(req.url);
+        }
         if (list) return this.send(req, reply, list.body, list.etag, list.surrogateKey);
         (req as Marked)[LIST_MARK] = this.lists.begin();
+        if (!running) (req as Marked)[FILL_MARK] = this.lists.startFill(req.url);
       }
+    });
+
+    fastify.addHook('onResponse', (req: FastifyRequest, _reply: FastifyReply, done) => {
+      (req as Marked)[FILL_MARK]?.();
+      done();
     });
 
     // A list the controller just answered to the public is kept for the next reads.

@@ -29,6 +29,8 @@ export class ListCache {
   });
   /** Article id → URLs of cached lists that show it. */
   private readonly shownIn = new Map<string, Set<string>>();
+  /** Lists being read now: the other readers of the same URL wait for that one read. */
+  private readonly filling = new Map<string, Promise<void>>();
   private seq = 0;
   private clearedAt = 0;
   private readonly changedAt = new Map<string, number>();
@@ -39,6 +41,28 @@ export class ListCache {
 
   begin(): number {
     return this.seq;
+  }
+
+  /** A read of this URL in flight, if any: wait for it, then look again. */
+  inFlight(url: string): Promise<void> | undefined {
+    return this.filling.get(url);
+  }
+
+  /** This request reads the list; call the function given back when its answer is sent. */
+  startFill(url: string): () => void {
+    let release!: () => void;
+    const promise = new Promise<void>((resolve) => {
+      // Waiters never wait long, even for an answer that never ends.
+      const timer = setTimeout(resolve, 2_000);
+      timer.unref();
+      release = () => {
+        clearTimeout(timer);
+        resolve();
+        if (this.filling.get(url) === promise) this.filling.delete(url);
+      };
+    });
+    this.filling.set(url, promise);
+    return release;
   }
 
   /** Keeps an answer read after `begin()` unless something it shows changed meanwhile. */
