@@ -48,11 +48,14 @@ export class ArticlesService {
     const viewer = viewerOf(principal);
     // Bodies come through a loader when a query asks for them (lists rarely do).
     const page = await this.reader.page(filter, first, after, viewer, false);
+    const reader = this.reader;
     return {
       edges: page.items,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      // Counted only when asked for: GraphQL's default resolver calls a function-valued field.
-      totalCount: () => this.reader.count(filter, viewer),
+      /** Counted only when the query asks for it (GraphQL reads the property then). */
+      get totalCount(): Promise<number> {
+        return reader.count(filter, viewer);
+      },
     };
   }
 
