@@ -10,12 +10,13 @@ import { ClusterBus } from '../../common/cluster/cluster-bus';
 import { strongEtag } from '../../common/http-cache/etag';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { articleKeys } from '../article-surrogate-keys';
-import type { Article, ArticleSummary, ReactionCount } from '../article.model';
+import type { Article, ReactionCount } from '../article.model';
 import { ArticleRepository } from '../article.repository';
 import { ListCache } from './list-cache';
 
-/** Public articles kept per instance; the answer is ~5 KB, so this is at most ~100 MB. */
-const MAX_ARTICLES = 20_000;
+/** Public articles kept per instance, and the bytes of their answers (kept once, off the heap). */
+const MAX_ARTICLES = 50_000;
+const MAX_BYTES = 256 * 2 ** 20;
 /**
  * Backstop only: every write invalidates at once (here) and through the ClusterBus (elsewhere),
  * and a gap in bus delivery clears the cache. This bounds view counts, which nothing publishes.
@@ -36,22 +37,31 @@ interface Counts {
   version: number;
 }
 
-/** One public article: its JSON with holes where the reaction counts go. */
+/** Where one article's reaction counts sit in a cached answer's bytes. */
+interface Hole {
+  id: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One public article: the answer's UTF-8 bytes with the current counts in place, and where the
+ * counts sit, so a count change rewrites only those bytes. One copy per article, off the heap.
+ */
 export interface ArticleEntry {
   id: string;
   slug: string;
   publishedAtMs: number;
-  /** The answer as objects (GraphQL), reactions as they were at the fill. */
-  article: Article;
-  parts: string[];
-  holes: string[];
   related: string[];
   surrogateKey: string;
-  composed?: { stamp: string; body: Buffer; etag: string };
+  body: Buffer;
+  holes: Hole[];
+  /** The counts' versions the body was composed with. */
+  stamp: string;
+  etag: string;
 }
 
 export interface ComposedAnswer {
-  /** UTF-8 bytes, encoded once per version rather than once per answer. */
   body: Buffer;
   etag: string;
   surrogateKey: string;
@@ -88,6 +98,7 @@ export class ArticleCache implements OnModuleInit {
   ) {
     this.byId = new LRUCache<string, ArticleEntry>({
       max: MAX_ARTICLES,
+      maxSize: MAX_BYTES,
       ttl: ARTICLE_TTL_MS,
       dispose: (entry) => this.unlink(entry),
     });
@@ -159,28 +170,42 @@ export class ArticleCache implements OnModuleInit {
       relatedArticles: article.relatedArticles.map((r) => ({ ...r, reactions: holeOf(r.id) as never })),
     };
     const json = JSON.stringify(withHoles);
-    const parts: string[] = [];
-    const holes: string[] = [];
+    const pieces: Buffer[] = [];
+    const holes: Hole[] = [];
     let last = 0;
+    let at = 0;
+    const counts = new Map([article, ...article.relatedArticles].map((s) => [s.id, s.reactions]));
     for (const m of json.matchAll(HOLE)) {
-      parts.push(json.slice(last, m.index));
-      holes.push(m[1]);
+      const before = Buffer.from(json.slice(last, m.index), 'utf8');
+      const filled = Buffer.from(JSON.stringify(counts.get(m[1]) ?? []), 'utf8');
+      pieces.push(before, filled);
+      at += before.length;
+      holes.push({ id: m[1], start: at, end: at + filled.length });
+      at += filled.length;
       last = (m.index ?? 0) + m[0].length;
     }
-    parts.push(json.slice(last));
+    pieces.push(Buffer.from(json.slice(last), 'utf8'));
+    const body = Buffer.concat(pieces);
+    const fresh = this.usable() && !this.changedSince(since, [article.id, ...related]);
+    // The counts read with the article are kept unless a change came meanwhile.
+    const versions = new Map<string, number>();
+    for (const s of [article, ...article.relatedArticles]) {
+      if (!this.changedSince(since, [s.id])) versions.set(s.id, this.setCounts(s.id, s.reactions).version);
+    }
     const entry: ArticleEntry = {
       id: article.id,
       slug: article.slug,
       publishedAtMs: article.publishedAt ? Date.parse(article.publishedAt) : Number.POSITIVE_INFINITY,
-      article,
-      parts,
-      holes,
       related,
       surrogateKey: [...new Set(articleKeys(article))].join(' '),
+      body,
+      holes,
+      // Unknown versions (counts not kept) make the next answer compose afresh.
+      stamp: holes.map((h) => versions.get(h.id) ?? -1).join(','),
+      etag: strongEtag(body),
     };
-    const fresh = this.usable() && !this.changedSince(since, [article.id, ...related]);
     if (fresh && entry.publishedAtMs <= Date.now()) {
-      this.byId.set(entry.id, entry);
+      this.byId.set(entry.id, entry, { size: body.length + 512 });
       this.idBySlug.set(entry.slug, entry.id);
       for (const r of related) {
         const set = this.shownIn.get(r) ?? new Set<string>();
@@ -188,35 +213,40 @@ export class ArticleCache implements OnModuleInit {
         this.shownIn.set(r, set);
       }
     }
-    const summaries: ArticleSummary[] = [article, ...article.relatedArticles];
-    for (const s of summaries) {
-      if (!this.changedSince(since, [s.id])) this.setCounts(s.id, s.reactions, false);
-    }
     return entry;
   }
 
-  /** The answer's bytes: the cached article with the current counts, and its strong ETag. */
+  /** The answer's bytes with the current counts, and its strong ETag. */
   async compose(entry: ArticleEntry): Promise<ComposedAnswer> {
-    const counts = await this.countsOf(entry.holes);
+    const counts = await this.countsOf(entry.holes.map((h) => h.id));
     const stamp = counts.map((c) => c.version).join(',');
-    if (entry.composed?.stamp !== stamp) {
-      let body = entry.parts[0];
-      for (let i = 0; i < entry.holes.length; i++) body += counts[i].json + entry.parts[i + 1];
-      const bytes = Buffer.from(body, 'utf8');
-      entry.composed = { stamp, body: bytes, etag: strongEtag(bytes) };
+    if (entry.stamp !== stamp) {
+      const pieces: Buffer[] = [];
+      const holes: Hole[] = [];
+      let from = 0;
+      let at = 0;
+      entry.holes.forEach((h, i) => {
+        const before = entry.body.subarray(from, h.start);
+        const filled = Buffer.from(counts[i].json, 'utf8');
+        pieces.push(before, filled);
+        at += before.length;
+        holes.push({ id: h.id, start: at, end: at + filled.length });
+        at += filled.length;
+        from = h.end;
+      });
+      pieces.push(entry.body.subarray(from));
+      // Entries are shared: replace the fields together, between two awaits.
+      entry.body = Buffer.concat(pieces);
+      entry.holes = holes;
+      entry.stamp = stamp;
+      entry.etag = strongEtag(entry.body);
     }
-    return { body: entry.composed.body, etag: entry.composed.etag, surrogateKey: entry.surrogateKey };
+    return { body: entry.body, etag: entry.etag, surrogateKey: entry.surrogateKey };
   }
 
   /** The answer as objects (GraphQL), with the current counts. */
   async article(entry: ArticleEntry): Promise<Article> {
-    const ids = [entry.id, ...entry.related];
-    const counts = await this.countsOf(ids);
-    return {
-      ...entry.article,
-      reactions: counts[0].list,
-      relatedArticles: entry.article.relatedArticles.map((r, i) => ({ ...r, reactions: counts[i + 1].list })),
-    };
+    return JSON.parse((await this.compose(entry)).body.toString('utf8')) as Article;
   }
 
   private async countsOf(ids: readonly string[]): Promise<Counts[]> {
@@ -231,7 +261,9 @@ export class ArticleCache implements OnModuleInit {
           type,
           count: rows.find((r) => r.articleId === id && r.type === type)?.count ?? 0,
         }));
-        const counts = this.setCounts(id, list, this.changedSince(since, [id]));
+        const counts = this.changedSince(since, [id])
+          ? { list, json: JSON.stringify(list), version: ++this.countsVersion }
+          : this.setCounts(id, list);
         found[ids.indexOf(id)] = counts;
         for (let i = 0; i < ids.length; i++) if (ids[i] === id) found[i] = counts;
       }
@@ -239,9 +271,9 @@ export class ArticleCache implements OnModuleInit {
     return found as Counts[];
   }
 
-  private setCounts(id: string, list: ReactionCount[], answerOnly: boolean): Counts {
+  private setCounts(id: string, list: ReactionCount[]): Counts {
     const counts = { list, json: JSON.stringify(list), version: ++this.countsVersion };
-    if (!answerOnly) this.counts.set(id, counts);
+    this.counts.set(id, counts);
     return counts;
   }
 
