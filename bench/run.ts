@@ -130,7 +130,7 @@ function markdown(rows: Row[], meta: Record<string, string | number>): string {
     `Latest run: ${meta.date}, on ${meta.machine}, PostgreSQL ${meta.postgres}.`,
     `Data: ${meta.articles} generated articles. Each scenario warms up once, unmeasured (the article reads read every slug once; the others run for a few seconds), then ${meta.rounds} alternating rounds of ${meta.duration} s per scenario, ${meta.connections} connections (load from autocannon on the same machine); numbers are medians over the rounds.`,
     '',
-    'Reproduce: `npm run bench` (needs PostgreSQL: `BENCH_DATABASE_URL`, else `DATABASE_URL`, else postgresql://postgres@127.0.0.1:5432/postgres; it makes and drops its own `dateline_bench` database). `npm run bench -- --quick` for a short run, `--articles N` for another data size, `--only a,b` for some scenarios.',
+    'Reproduce: `npm run bench` (needs PostgreSQL: `BENCH_DATABASE_URL`, else `DATABASE_URL`, else postgresql://postgres@127.0.0.1:5432/postgres; it makes and drops its own `dateline_bench` database, or `BENCH_DATABASE_NAME`). It builds first (`npm run build`, then the bench itself), so it works from a fresh clone after `npm ci`. `npm run bench -- --quick` for a short run, `--articles N` for another data size, `--only a,b` for some scenarios.',
     '',
     '| scenario | req/s | × baseline | p50 ms | p97.5 ms | p95 ms (sequential) | p99 ms | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
