@@ -35,8 +35,10 @@ function withDatabase(url: string, name: string): string {
  */
 export async function prepareDatabase(articles: number, views?: number): Promise<BenchData> {
   const server = serverUrl();
-  // Another name keeps parallel runs (several checkouts on one machine) apart.
+  // BENCH_DATABASE_NAME lets two benches share one PostgreSQL server without dropping each other's data.
   const name = process.env.BENCH_DATABASE_NAME ?? 'dateline_bench';
+  if (!/^[a-z_][a-z0-9_]*$/.test(name))
+    throw new Error(`BENCH_DATABASE_NAME must be a plain identifier: ${name}`);
   const admin = new Client({ connectionString: server });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);

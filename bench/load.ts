@@ -16,6 +16,8 @@ export interface LoadOptions {
   url: string;
   connections: number;
   durationSeconds: number;
+  /** Stop after this many requests instead (warm-ups: every slug once). */
+  amount?: number;
   /** Called for each request; returns the request to send (path, method, body, headers). */
   next: () => {
     path: string;
@@ -30,7 +32,7 @@ export async function load(opts: LoadOptions): Promise<LoadResult> {
   const result = await autocannon({
     url: opts.url,
     connections: opts.connections,
-    duration: opts.durationSeconds,
+    ...(opts.amount !== undefined ? { amount: opts.amount } : { duration: opts.durationSeconds }),
     requests: [
       {
         setupRequest: (req: Request): Request => {

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { cpus, totalmem, release } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { format, resolveConfig } from 'prettier';
 import { median } from './load';
 import { prepareDatabase } from './data';
 import type { BenchContext, Measurement, Scenario } from './scenario';
@@ -133,9 +134,9 @@ function markdown(rows: Row[], meta: Record<string, string | number>): string {
     '# Benchmarks',
     '',
     `Latest run: ${meta.date}, on ${meta.machine}, PostgreSQL ${meta.postgres}.`,
-    `Data: ${meta.articles} generated articles. ${meta.rounds} alternating rounds of ${meta.duration} s per scenario, ${meta.connections} connections (load from autocannon on the same machine); numbers are medians over the rounds.`,
+    `Data: ${meta.articles} generated articles. Each scenario warms up once, unmeasured (the article reads read every slug once; the others run for a few seconds), then ${meta.rounds} alternating rounds of ${meta.duration} s per scenario, ${meta.connections} connections (load from autocannon on the same machine); numbers are medians over the rounds.`,
     '',
-    'Reproduce: `npm run bench` (needs PostgreSQL: `BENCH_DATABASE_URL`, else `DATABASE_URL`, else postgresql://postgres@127.0.0.1:5432/postgres; it makes and drops its own `dateline_bench` database). `npm run bench -- --quick` for a short run, `--articles N` for another data size, `--only a,b` for some scenarios.',
+    'Reproduce: `npm run bench` (needs PostgreSQL: `BENCH_DATABASE_URL`, else `DATABASE_URL`, else postgresql://postgres@127.0.0.1:5432/postgres; it makes and drops its own `dateline_bench` database, or `BENCH_DATABASE_NAME`). It builds first (`npm run build`, then the bench itself), so it works from a fresh clone after `npm ci`. `npm run bench -- --quick` for a short run, `--articles N` for another data size, `--only a,b` for some scenarios.',
     '',
     '| scenario | req/s | × baseline | p50 ms | p97.5 ms | p95 ms (sequential) | p99 ms | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -216,6 +217,12 @@ async function main(): Promise<void> {
     await waitReady(ctx.appUrl);
     await waitFor(ctx.baselineUrl);
     await waitFor(ctx.reactionBaselineUrl);
+    for (const s of scenarios) {
+      process.stdout.write(`warm-up: ${s.name} … `);
+      const started = Date.now();
+      await (s.warmUp ? s.warmUp(ctx) : s.run({ ...ctx, durationSeconds: quick ? 1 : 3 }));
+      process.stdout.write(`${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
     for (let round = 0; round < rounds; round++) {
       const order = round % 2 === 0 ? scenarios : [...scenarios].reverse();
       for (const s of order) {
@@ -247,8 +254,13 @@ async function main(): Promise<void> {
   };
   mkdirSync(resolve(root, 'bench/results'), { recursive: true });
   writeFileSync(resolve(root, 'bench/results', file), JSON.stringify({ meta, rows }, null, 2) + '\n');
-  writeFileSync(resolve(root, 'BENCHMARKS.md'), markdown(rows, meta));
-  process.stdout.write(`\n${markdown(rows, meta)}`);
+  // Formatted as the repository's `npm run check` expects, so the file can be committed as is.
+  const table = await format(markdown(rows, meta), {
+    ...(await resolveConfig(resolve(root, 'BENCHMARKS.md'))),
+    parser: 'markdown',
+  });
+  writeFileSync(resolve(root, 'BENCHMARKS.md'), table);
+  process.stdout.write(`\n${table}`);
   await data.drop();
 }
 

@@ -33,6 +33,11 @@ export interface Scenario {
   description: string;
   baseline?: string;
   run(ctx: BenchContext): Promise<Measurement>;
+  /**
+   * Unmeasured, once before the first round (caches, JIT, connection pools). Without it the
+   * scenario runs once for a few seconds. Reads rotating over every slug read each slug once.
+   */
+  warmUp?(ctx: BenchContext): Promise<unknown>;
 }
 
 /** Cycles through a list forever: each call gives the next item. */

@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import { DemoSeeder } from './articles/demo/demo-seeder';
+import { ArticleFastPath } from './articles/read-cache/article-fast-path';
 import { registerEtagHook } from './common/http-cache/etag';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -113,6 +114,8 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       jsonDocumentUrl: 'api/docs-json',
     });
     await app.init();
+    // After init: its onRequest hook runs after the request-id and route-template hooks.
+    app.get(ArticleFastPath).register(fastify, API_PREFIX);
     await fastify.ready();
 
     const dataSource = app.get(DataSource);

@@ -1,10 +1,31 @@
-import { load } from '../load';
-import { rotate, type Scenario } from '../scenario';
+import { load, type LoadOptions } from '../load';
+import { rotate, type BenchContext, type Scenario } from '../scenario';
+
+/** Reads every slug once: what a site's readers have done long before any hour is measured. */
+function everySlugOnce(
+  url: (ctx: BenchContext) => string,
+  request: (slug: string) => ReturnType<LoadOptions['next']>,
+) {
+  return (ctx: BenchContext) => {
+    const slug = rotate(ctx.slugs);
+    return load({
+      url: url(ctx),
+      connections: ctx.connections,
+      durationSeconds: ctx.durationSeconds,
+      amount: ctx.slugs.length,
+      next: () => request(slug()),
+    });
+  };
+}
 
 export const baselineArticleBySlug: Scenario = {
   name: 'baseline: article by slug',
   description:
     'raw node:http + pg: one indexed SELECT of the article row by slug, JSON.stringify (rotating over every slug).',
+  warmUp: everySlugOnce(
+    (ctx) => ctx.baselineUrl,
+    (slug) => ({ path: `/articles/${slug}` }),
+  ),
   run: (ctx) => {
     const slug = rotate(ctx.slugs);
     return load({
@@ -21,6 +42,10 @@ export const restArticleBySlug: Scenario = {
   description:
     'GET /api/v1/articles/{slug}, the whole Article (body, breadcrumb, tags, reactions), rotating over every slug.',
   baseline: baselineArticleBySlug.name,
+  warmUp: everySlugOnce(
+    (ctx) => ctx.appUrl,
+    (slug) => ({ path: `/api/v1/articles/${slug}` }),
+  ),
   run: (ctx) => {
     const slug = rotate(ctx.slugs);
     return load({
@@ -57,23 +82,26 @@ const ARTICLE_PAGE = `query Page($slug: String!) {
   }
 }`;
 
+const articlePage = (slug: string) => ({
+  path: '/graphql',
+  method: 'POST' as const,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({ query: ARTICLE_PAGE, variables: { slug } }),
+});
+
 export const graphqlArticlePage: Scenario = {
   name: 'GraphQL article page',
   description:
     'POST /graphql: one article by slug with section, breadcrumb, tags, reactions and hero image (related and recommendations join when they exist), rotating over every slug.',
   baseline: baselineArticleBySlug.name,
+  warmUp: everySlugOnce((ctx) => ctx.appUrl, articlePage),
   run: (ctx) => {
     const slug = rotate(ctx.slugs);
     return load({
       url: ctx.appUrl,
       connections: ctx.connections,
       durationSeconds: ctx.durationSeconds,
-      next: () => ({
-        path: '/graphql',
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: ARTICLE_PAGE, variables: { slug: slug() } }),
-      }),
+      next: () => articlePage(slug()),
     });
   },
 };

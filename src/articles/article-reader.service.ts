@@ -9,6 +9,7 @@ import { ArticleRepository, type ArticleRow, type ListFilter } from './article.r
 import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag } from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
 import { normalizeHeroImage, type HeroImageValue } from './article-input';
+import { ArticleCache, type ArticleEntry } from './read-cache/article-cache';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
 export interface Viewer {
@@ -82,15 +83,42 @@ export class ArticleReader {
     private readonly articles: ArticleRepository,
     private readonly sections: SectionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    readonly cache: ArticleCache,
   ) {}
+
+  /**
+   * A public article through the read cache: filled from the database on a miss, null when the
+   * public may not see it (never cached: drafts, scheduled ones not yet due, the trash).
+   */
+  publicEntry(key: IdOrSlug): Promise<ArticleEntry | null> {
+    const hit = this.cache.get(key);
+    if (hit) return Promise.resolve(hit);
+    return this.cache.fill(key, async (since) => {
+      const record = await this.findRecord(key, { editor: false });
+      if (!record) return null;
+      const [article] = await this.hydrate([record], { editor: false });
+      return this.cache.store(since, article as Article);
+    });
+  }
 
   async findRecord(key: IdOrSlug, viewer: Viewer): Promise<ArticleRecord | null> {
     const row = await this.articles.findOne(key, { publicOnly: !viewer.editor });
     return row ? toRecord(row) : null;
   }
 
+  /** The public's whole article through the cache (GraphQL's article query), or null. */
+  async publicArticle(key: IdOrSlug): Promise<Article | null> {
+    const entry = await this.publicEntry(key);
+    return entry ? this.cache.article(entry) : null;
+  }
+
   /** One whole article (REST). */
   async get(key: IdOrSlug, viewer: Viewer): Promise<Article> {
+    if (!viewer.editor) {
+      const entry = await this.publicEntry(key);
+      if (!entry) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+      return this.cache.article(entry);
+    }
     const record = await this.findRecord(key, viewer);
     if (!record) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
     const [article] = await this.hydrate([record], viewer);
@@ -207,6 +235,13 @@ export class ArticleReader {
 
   // ---- batch lookups: one query for many articles (REST hydration and GraphQL loaders) ----
 
+  /** Bodies of records read without them (the records were already checked for the viewer). */
+  async bodiesOf(ids: readonly string[]): Promise<Pick<Article, 'body' | 'bodyHtml' | 'bodyText'>[]> {
+    const rows = await this.articles.bodiesFor([...new Set(ids)]);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? { body: [], bodyHtml: '', bodyText: '' });
+  }
+
   async tagsOf(ids: readonly string[]): Promise<Tag[][]> {
     const rows = await this.articles.tagsFor([...ids]);
     return ids.map((id) =>
@@ -238,9 +273,9 @@ export class ArticleReader {
   /** Editor pins of many articles; the public sees the public ones only. */
   async relatedOf(ids: readonly string[], viewer: Viewer): Promise<ArticleRecord[][]> {
     const links = await this.articles.relatedFor([...ids]);
+    // Without bodies: REST shows related articles as summaries, GraphQL loads a body when asked.
     const rows = await this.articles.findByIds([...new Set(links.map((l) => l.relatedId))], {
       publicOnly: !viewer.editor,
-      withBody: true,
     });
     const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
     return ids.map((id) =>

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import slugify from 'slugify';
 import type { EntityManager } from 'typeorm';
+import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { PG_UNIQUE_VIOLATION, pgCode, pgConstraint } from '../common/errors/pg-errors';
 import { SLUG_MAX } from '../common/http/id-or-slug.pipe';
@@ -74,15 +75,22 @@ export class ArticleWriter {
     private readonly store: ArticleWriteRepository,
     private readonly sections: SectionsService,
     private readonly events: ArticleEvents,
+    private readonly invalidation: CacheInvalidation,
   ) {}
 
-  /** Runs fn in one transaction and turns unique violations into 409s. */
+  /**
+   * Runs fn in one transaction and turns unique violations into 409s. After the commit, and
+   * before the caller can answer, the read caches drop the article whose id fn returned.
+   */
   async run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    let result: T;
     try {
-      return await this.store.transaction(fn);
+      result = await this.store.transaction(fn);
     } catch (err) {
       throw this.translateWriteError(err);
     }
+    if (typeof result === 'string') this.invalidation.articlesChanged([result]);
+    return result;
   }
 
   /** Creates one article and records its webhook event (imports enqueue their own). */

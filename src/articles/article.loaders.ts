@@ -3,7 +3,7 @@ import { isEditor } from '../common/auth/role';
 import type { DatelineRequest } from '../common/http/request-context';
 import type { SectionRef } from '../sections/section.model';
 import type { ArticleReader, ArticleRecord } from './article-reader.service';
-import type { ReactionCount, Tag } from './article.model';
+import type { Article, ReactionCount, Tag } from './article.model';
 
 export const ARTICLE_LOADERS = 'articles';
 
@@ -13,6 +13,7 @@ export interface ArticleLoaders {
   sections: DataLoader<string, SectionRef[]>;
   reactions: DataLoader<string, ReactionCount[]>;
   related: DataLoader<string, ArticleRecord[]>;
+  bodies: DataLoader<string, Pick<Article, 'body' | 'bodyHtml' | 'bodyText'>>;
 }
 
 export function createArticleLoaders(reader: ArticleReader, req: DatelineRequest): ArticleLoaders {
@@ -22,5 +23,6 @@ export function createArticleLoaders(reader: ArticleReader, req: DatelineRequest
     sections: new DataLoader((ids) => reader.sectionsOf(ids)),
     reactions: new DataLoader((ids) => reader.reactionsOf(ids)),
     related: new DataLoader((ids) => reader.relatedOf(ids, viewer)),
+    bodies: new DataLoader((ids) => reader.bodiesOf(ids)),
   };
 }

@@ -198,6 +198,18 @@ export class ArticleRepository {
     return rows[0].n;
   }
 
+  /** Bodies by id, for GraphQL fields asked of articles read without them (lists, related). */
+  async bodiesFor(
+    ids: string[],
+  ): Promise<{ id: string; body: Block[]; bodyHtml: string; bodyText: string }[]> {
+    if (!ids.length) return [];
+    return this.dataSource.query(
+      `SELECT a.id, a.body, a.body_html AS "bodyHtml", a.body_text AS "bodyText" FROM articles a
+        WHERE a.id = ANY($1::uuid[])`,
+      [ids],
+    );
+  }
+
   async tagsFor(ids: string[]): Promise<{ articleId: string; slug: string; name: string }[]> {
     if (!ids.length) return [];
     return this.dataSource.query(

@@ -12,6 +12,9 @@ import { ArticlesController } from './articles.controller';
 import { ArticlesResolver } from './articles.resolver';
 import { ArticlesService } from './articles.service';
 import { DemoSeeder } from './demo/demo-seeder';
+import { ArticleCache } from './read-cache/article-cache';
+import { ArticleFastPath } from './read-cache/article-fast-path';
+import { ListCache } from './read-cache/list-cache';
 
 @Module({
   imports: [SectionsModule, WebhooksModule],
@@ -25,8 +28,11 @@ import { DemoSeeder } from './demo/demo-seeder';
     ArticleWriteRepository,
     ArticlesResolver,
     DemoSeeder,
+    ArticleCache,
+    ListCache,
+    ArticleFastPath,
   ],
-  exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder],
+  exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder, ArticleCache, ArticleFastPath],
 })
 export class ArticlesModule implements OnModuleInit {
   constructor(

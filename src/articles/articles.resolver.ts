@@ -7,7 +7,15 @@ import { parseIdOrSlug } from '../common/http/id-or-slug.pipe';
 import { SectionRef } from '../sections/section.model';
 import type { ArticleRecord } from './article-reader.service';
 import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
-import { Article, ArticleConnection, ReactionCount, Tag, type ArticleSummary } from './article.model';
+import type { Block } from './body/blocks';
+import {
+  Article,
+  ArticleConnection,
+  BlockUnion,
+  ReactionCount,
+  Tag,
+  type ArticleSummary,
+} from './article.model';
 import { ArticlesService } from './articles.service';
 import { ArticleInput } from './dto/article.input';
 import { ArticlesArgs } from './dto/list-articles.args';
@@ -30,7 +38,7 @@ export class ArticlesResolver {
     @Args('id', { type: () => ID, nullable: true }) id: string | undefined,
     @Args('slug', { type: () => String, nullable: true }) slug: string | undefined,
     @CurrentPrincipal() who: Principal | null,
-  ): Promise<ArticleRecord | null> {
+  ): Promise<Parent | null> {
     if (!id && !slug) throw DomainError.validation([{ path: 'id', message: 'give id or slug' }]);
     return this.service.find(id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'), who);
   }
@@ -115,6 +123,21 @@ export class ArticlesResolver {
   async reactions(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<ReactionCount[]> {
     if (!('sectionId' in a)) return a.reactions;
     return loaders(ctx).reactions.load(a.id);
+  }
+
+  @ResolveField(() => [BlockUnion])
+  async body(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<Block[]> {
+    return a.body ?? (await loaders(ctx).bodies.load(a.id)).body;
+  }
+
+  @ResolveField(() => String, { description: 'Rendered from the blocks; sanitised.' })
+  async bodyHtml(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<string> {
+    return a.bodyHtml ?? (await loaders(ctx).bodies.load(a.id)).bodyHtml;
+  }
+
+  @ResolveField(() => String, { description: 'Text blocks joined by a blank line.' })
+  async bodyText(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<string> {
+    return a.bodyText ?? (await loaders(ctx).bodies.load(a.id)).bodyText;
   }
 
   @ResolveField(() => [Article])

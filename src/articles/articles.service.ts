@@ -26,8 +26,10 @@ export class ArticlesService {
     return this.reader.get(key, viewerOf(principal));
   }
 
-  find(key: IdOrSlug, principal: Principal | null): Promise<ArticleRecord | null> {
-    return this.reader.findRecord(key, viewerOf(principal));
+  /** Editors get a record (fields through loaders); the public a whole article from the cache. */
+  find(key: IdOrSlug, principal: Principal | null): Promise<ArticleRecord | Article | null> {
+    const viewer = viewerOf(principal);
+    return viewer.editor ? this.reader.findRecord(key, viewer) : this.reader.publicArticle(key);
   }
 
   list(
@@ -44,14 +46,16 @@ export class ArticlesService {
     principal: Principal | null,
   ) {
     const viewer = viewerOf(principal);
-    const [page, totalCount] = await Promise.all([
-      this.reader.page(filter, first, after, viewer, true),
-      this.reader.count(filter, viewer),
-    ]);
+    // Bodies come through a loader when a query asks for them (lists rarely do).
+    const page = await this.reader.page(filter, first, after, viewer, false);
+    const reader = this.reader;
     return {
       edges: page.items,
       pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
-      totalCount,
+      /** Counted only when the query asks for it (GraphQL reads the property then). */
+      get totalCount(): Promise<number> {
+        return reader.count(filter, viewer);
+      },
     };
   }
 

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ReadRouting } from '../database/read-routing';
+import { CacheInvalidation } from './cache/cache-invalidation';
 import { ClusterBus } from './cluster/cluster-bus';
 import { GraphqlLoaders } from './graphql/loaders';
 import { WsConnections } from './graphql/ws-connections';
@@ -9,7 +10,23 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
 /** What every feature shares. */
 @Global()
 @Module({
-  providers: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections, ReadRouting],
-  exports: [RateLimitService, ClusterBus, GraphqlLoaders, HttpCacheInterceptor, WsConnections, ReadRouting],
+  providers: [
+    RateLimitService,
+    ClusterBus,
+    CacheInvalidation,
+    GraphqlLoaders,
+    HttpCacheInterceptor,
+    WsConnections,
+    ReadRouting,
+  ],
+  exports: [
+    RateLimitService,
+    ClusterBus,
+    CacheInvalidation,
+    GraphqlLoaders,
+    HttpCacheInterceptor,
+    WsConnections,
+    ReadRouting,
+  ],
 })
 export class CommonModule {}

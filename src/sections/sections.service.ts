@@ -1,4 +1,5 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import {
@@ -20,10 +21,20 @@ import { SectionTree } from './section-tree';
 const TREE_TTL_MS = 500;
 
 @Injectable()
-export class SectionsService {
+export class SectionsService implements OnModuleInit {
   private cached: { tree: Promise<SectionTree>; loadedAt: number } | null = null;
 
-  constructor(private readonly sections: SectionRepository) {}
+  constructor(
+    private readonly sections: SectionRepository,
+    private readonly invalidation: CacheInvalidation,
+  ) {}
+
+  /** Another instance's section write: read the tree again (articles cached with it go too). */
+  onModuleInit(): void {
+    this.invalidation.onInvalidate((m) => {
+      if (m.all) this.invalidate();
+    });
+  }
 
   /** The current tree, shared by every reader on this instance. */
   tree(): Promise<SectionTree> {
@@ -151,6 +162,8 @@ export class SectionsService {
       throw err;
     } finally {
       this.invalidate();
+      // Section names and places show in every article's breadcrumb and in lists.
+      this.invalidation.everythingChanged();
     }
   }
 }

@@ -22,6 +22,7 @@ export class ClusterBus implements OnModuleDestroy {
   private readonly subscriber?: Redis;
   private readonly subscribed = new Set<string>();
   private readonly prefix: string;
+  private connections = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.local.setMaxListeners(0);
@@ -32,6 +33,7 @@ export class ClusterBus implements OnModuleDestroy {
       for (const client of [this.publisher, this.subscriber]) {
         client.on('error', (err: Error) => this.logger.warn(`Redis: ${err.message}`));
       }
+      this.subscriber.on('ready', () => this.connections++);
       this.subscriber.on('message', (channel: string, raw: string) => {
         if (!channel.startsWith(this.prefix)) return;
         try {
@@ -45,6 +47,16 @@ export class ClusterBus implements OnModuleDestroy {
 
   get shared(): boolean {
     return this.publisher !== undefined;
+  }
+
+  /**
+   * -1 while the Redis subscriber is not connected (messages published now are lost to this
+   * instance); otherwise a number that changes after every reconnection, so a cache can drop what
+   * it kept across a gap. Always 0 without Redis.
+   */
+  get deliveryEpoch(): number {
+    if (!this.subscriber) return 0;
+    return this.subscriber.status === 'ready' ? this.connections : -1;
   }
 
   /** Delivers to every instance's subscribers (this one's too). */

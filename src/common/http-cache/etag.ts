@@ -6,7 +6,8 @@ export function strongEtag(payload: string | Buffer): string {
   return `"${createHash('sha1').update(payload).digest('base64url')}"`;
 }
 
-function matches(header: string | undefined, etag: string): boolean {
+/** Whether an If-None-Match header names this ETag (weak or strong). */
+export function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   if (header.trim() === '*') return true;
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
@@ -25,7 +26,7 @@ export function registerEtagHook(fastify: FastifyInstance): void {
     }
     const etag = strongEtag(payload);
     void reply.header('etag', etag);
-    if (matches(req.headers['if-none-match'], etag)) {
+    if (etagMatches(req.headers['if-none-match'], etag)) {
       void reply.code(304);
       reply.removeHeader('content-type');
       reply.removeHeader('content-length');

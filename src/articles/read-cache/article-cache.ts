@@ -1,0 +1,350 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import {
+  CacheInvalidation,
+  REACTIONS_CHANGED,
+  type ReactionsChanged,
+} from '../../common/cache/cache-invalidation';
+import { ClusterBus } from '../../common/cluster/cluster-bus';
+import { strongEtag } from '../../common/http-cache/etag';
+import { APP_CONFIG, type AppConfig } from '../../config/config';
+import { articleKeys } from '../article-surrogate-keys';
+import type { Article, ReactionCount } from '../article.model';
+import { ArticleRepository } from '../article.repository';
+import { ListCache } from './list-cache';
+
+/**
+ * Public articles kept per instance, and a bound on their memory: an answer's bytes (off the
+ * heap), plus the objects GraphQL may parse from them (counted as twice the bytes). 10,000
+ * articles of 10 KB take about 300 MB of it.
+ */
+const MAX_ARTICLES = 50_000;
+const MAX_BYTES = 512 * 2 ** 20;
+/**
+ * Backstop only: every write invalidates at once (here) and through the ClusterBus (elsewhere),
+ * and a gap in bus delivery clears the cache. This bounds view counts, which nothing publishes.
+ */
+const ARTICLE_TTL_MS = 5 * 60_000;
+/** How many changes are remembered to stop an older fill from storing (see `begin`). */
+const MAX_REMEMBERED_CHANGES = 50_000;
+
+/** Where the reaction counts of an article go in a cached answer. */
+const NONCE = randomBytes(8).toString('hex');
+const HOLE = new RegExp(`"\\\\u0001${NONCE}:([0-9a-f-]{36})"`, 'g');
+const holeOf = (id: string) => `\u0001${NONCE}:${id}`;
+
+interface Counts {
+  list: ReactionCount[];
+  json: string;
+  /** Bumped on every change, so a composed answer knows when it is out of date. */
+  version: number;
+}
+
+/** Where one article's reaction counts sit in a cached answer's bytes. */
+interface Hole {
+  id: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * One public article: the answer's UTF-8 bytes with the current counts in place, and where the
+ * counts sit, so a count change rewrites only those bytes. One copy per article, off the heap.
+ */
+export interface ArticleEntry {
+  id: string;
+  slug: string;
+  publishedAtMs: number;
+  related: string[];
+  surrogateKey: string;
+  body: Buffer;
+  holes: Hole[];
+  /** The counts' versions the body was composed with. */
+  stamp: string;
+  etag: string;
+  /** The bytes parsed, for GraphQL: made on its first read of this version. */
+  object?: { body: Buffer; article: Article };
+}
+
+export interface ComposedAnswer {
+  body: Buffer;
+  etag: string;
+  surrogateKey: string;
+}
+
+/**
+ * The in-process cache of published article answers, keyed by id and slug. The slow-changing part
+ * (everything but reaction counts) is kept as JSON; counts live in their own map, updated in place
+ * from 'reactions.changed' and re-read on a miss, and go into the answer when it is composed.
+ * Only public articles are stored (a fill reads as the public), never a draft or an article
+ * scheduled for later; editors never read through it.
+ */
+@Injectable()
+export class ArticleCache implements OnModuleInit {
+  private readonly byId: LRUCache<string, ArticleEntry>;
+  private readonly idBySlug = new LRUCache<string, string>({ max: MAX_ARTICLES });
+  /** Article id → ids of cached articles that show it among their related articles. */
+  private readonly shownIn = new Map<string, Set<string>>();
+  private readonly counts = new LRUCache<string, Counts>({ max: MAX_ARTICLES * 4, ttl: ARTICLE_TTL_MS });
+  /** Fills in flight, so a burst of misses on one article reads it once. */
+  private readonly inflight = new Map<string, Promise<ArticleEntry | null>>();
+  private seq = 0;
+  private countsVersion = 0;
+  private readonly changedAt = new Map<string, number>();
+  private everythingAt = 0;
+  private epoch = 0;
+
+  constructor(
+    private readonly invalidation: CacheInvalidation,
+    private readonly bus: ClusterBus,
+    private readonly repository: ArticleRepository,
+    readonly lists: ListCache,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.byId = new LRUCache<string, ArticleEntry>({
+      max: MAX_ARTICLES,
+      maxSize: MAX_BYTES,
+      ttl: ARTICLE_TTL_MS,
+      dispose: (entry) => this.unlink(entry),
+    });
+  }
+
+  onModuleInit(): void {
+    this.invalidation.onInvalidate((m) => {
+      if (m.all) this.clear();
+      else if (Array.isArray(m.articleIds)) this.invalidate(m.articleIds);
+    });
+    this.bus.subscribe(REACTIONS_CHANGED, (m) => this.reactionsChanged(m as ReactionsChanged));
+  }
+
+  /** False while bus messages may be lost: read from the database then. */
+  usable(): boolean {
+    const epoch = this.bus.deliveryEpoch;
+    if (epoch < 0) return false;
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.clear();
+    }
+    return true;
+  }
+
+  get(key: { id: string } | { slug: string }): ArticleEntry | undefined {
+    if (!this.usable()) return undefined;
+    const id = 'id' in key ? key.id.toLowerCase() : this.idBySlug.get(key.slug);
+    const entry = id === undefined ? undefined : this.byId.get(id);
+    if (!entry || ('slug' in key && entry.slug !== key.slug)) return undefined;
+    // Stored only when public; checked again so nothing can outlive its own publication time.
+    if (entry.publishedAtMs > Date.now()) return undefined;
+    return entry;
+  }
+
+  /**
+   * Reads an article once for every concurrent miss on the same key. `read` gets the value of
+   * `begin()` for its `store`. A change drops the fills in flight, so a read that starts after
+   * a write's answer never joins a fill that started before it.
+   */
+  fill(key: { id: string } | { slug: string }, read: (since: number) => Promise<ArticleEntry | null>) {
+    const k = 'id' in key ? `i:${key.id.toLowerCase()}` : `s:${key.slug}`;
+    const running = this.inflight.get(k);
+    if (running) return running;
+    const promise = read(this.begin()).finally(() => {
+      if (this.inflight.get(k) === promise) this.inflight.delete(k);
+    });
+    this.inflight.set(k, promise);
+    return promise;
+  }
+
+  /** Call before reading what will be stored; pass the result to `store`. */
+  begin(): number {
+    return this.seq;
+  }
+
+  private changedSince(since: number, ids: readonly string[]): boolean {
+    return this.everythingAt > since || ids.some((id) => (this.changedAt.get(id) ?? 0) > since);
+  }
+
+  /**
+   * Makes an entry of a public article read after `begin()`. It is kept only if nothing it shows
+   * changed meanwhile (a write that committed during the read must not be hidden by the read).
+   */
+  store(since: number, article: Article): ArticleEntry {
+    const related = article.relatedArticles.map((r) => r.id);
+    const withHoles: Article = {
+      ...article,
+      reactions: holeOf(article.id) as never,
+      relatedArticles: article.relatedArticles.map((r) => ({ ...r, reactions: holeOf(r.id) as never })),
+    };
+    const json = JSON.stringify(withHoles);
+    const pieces: Buffer[] = [];
+    const holes: Hole[] = [];
+    let last = 0;
+    let at = 0;
+    const counts = new Map([article, ...article.relatedArticles].map((s) => [s.id, s.reactions]));
+    for (const m of json.matchAll(HOLE)) {
+      const before = Buffer.from(json.slice(last, m.index), 'utf8');
+      const filled = Buffer.from(JSON.stringify(counts.get(m[1]) ?? []), 'utf8');
+      pieces.push(before, filled);
+      at += before.length;
+      holes.push({ id: m[1], start: at, end: at + filled.length });
+      at += filled.length;
+      last = (m.index ?? 0) + m[0].length;
+    }
+    pieces.push(Buffer.from(json.slice(last), 'utf8'));
+    const body = Buffer.concat(pieces);
+    const fresh = this.usable() && !this.changedSince(since, [article.id, ...related]);
+    // The counts read with the article are kept unless a change came meanwhile.
+    const versions = new Map<string, number>();
+    for (const s of [article, ...article.relatedArticles]) {
+      if (!this.changedSince(since, [s.id])) versions.set(s.id, this.setCounts(s.id, s.reactions).version);
+    }
+    const entry: ArticleEntry = {
+      id: article.id,
+      slug: article.slug,
+      publishedAtMs: article.publishedAt ? Date.parse(article.publishedAt) : Number.POSITIVE_INFINITY,
+      related,
+      surrogateKey: [...new Set(articleKeys(article))].join(' '),
+      body,
+      holes,
+      // Unknown versions (counts not kept) make the next answer compose afresh.
+      stamp: holes.map((h) => versions.get(h.id) ?? -1).join(','),
+      etag: strongEtag(body),
+    };
+    if (fresh && entry.publishedAtMs <= Date.now()) {
+      // The bytes, and room for the objects GraphQL may parse from them (about twice the bytes).
+      this.byId.set(entry.id, entry, { size: body.length * 3 + 512 });
+      this.idBySlug.set(entry.slug, entry.id);
+      for (const r of related) {
+        const set = this.shownIn.get(r) ?? new Set<string>();
+        set.add(entry.id);
+        this.shownIn.set(r, set);
+      }
+    }
+    return entry;
+  }
+
+  /** The answer's bytes with the current counts, and its strong ETag. */
+  async compose(entry: ArticleEntry): Promise<ComposedAnswer> {
+    const counts = await this.countsOf(entry.holes.map((h) => h.id));
+    const stamp = counts.map((c) => c.version).join(',');
+    if (entry.stamp !== stamp) {
+      const pieces: Buffer[] = [];
+      const holes: Hole[] = [];
+      let from = 0;
+      let at = 0;
+      entry.holes.forEach((h, i) => {
+        const before = entry.body.subarray(from, h.start);
+        const filled = Buffer.from(counts[i].json, 'utf8');
+        pieces.push(before, filled);
+        at += before.length;
+        holes.push({ id: h.id, start: at, end: at + filled.length });
+        at += filled.length;
+        from = h.end;
+      });
+      pieces.push(entry.body.subarray(from));
+      // Entries are shared: replace the fields together, between two awaits.
+      entry.body = Buffer.concat(pieces);
+      entry.holes = holes;
+      entry.stamp = stamp;
+      entry.etag = strongEtag(entry.body);
+    }
+    return { body: entry.body, etag: entry.etag, surrogateKey: entry.surrogateKey };
+  }
+
+  /**
+   * The answer as objects (GraphQL), with the current counts: parsed once per version of the
+   * bytes and shared by every reader (GraphQL only reads it).
+   */
+  async article(entry: ArticleEntry): Promise<Article> {
+    const { body } = await this.compose(entry);
+    if (entry.object?.body !== body) {
+      entry.object = { body, article: JSON.parse(body.toString('utf8')) as Article };
+    }
+    return entry.object.article;
+  }
+
+  private async countsOf(ids: readonly string[]): Promise<Counts[]> {
+    const found = ids.map((id) => this.counts.get(id));
+    const missing = ids.filter((_, i) => !found[i]);
+    if (missing.length) {
+      const since = this.begin();
+      const rows = await this.repository.reactionsFor([...new Set(missing)]);
+      for (const id of missing) {
+        const list = this.config.reactionTypes.map((type) => ({
+          articleId: id,
+          type,
+          count: rows.find((r) => r.articleId === id && r.type === type)?.count ?? 0,
+        }));
+        const counts = this.changedSince(since, [id])
+          ? { list, json: JSON.stringify(list), version: ++this.countsVersion }
+          : this.setCounts(id, list);
+        found[ids.indexOf(id)] = counts;
+        for (let i = 0; i < ids.length; i++) if (ids[i] === id) found[i] = counts;
+      }
+    }
+    return found as Counts[];
+  }
+
+  private setCounts(id: string, list: ReactionCount[]): Counts {
+    const counts = { list, json: JSON.stringify(list), version: ++this.countsVersion };
+    this.counts.set(id, counts);
+    return counts;
+  }
+
+  private reactionsChanged(m: ReactionsChanged): void {
+    if (!m || typeof m.articleId !== 'string' || typeof m.type !== 'string' || typeof m.count !== 'number')
+      return;
+    this.touch(m.articleId);
+    this.lists.invalidate([m.articleId]);
+    const current = this.counts.get(m.articleId);
+    if (!current) return;
+    if (!current.list.some((c) => c.type === m.type)) {
+      // A type this instance does not know: read them all again on the next answer.
+      this.counts.delete(m.articleId);
+      return;
+    }
+    const list = current.list.map((c) => (c.type === m.type ? { ...c, count: m.count } : c));
+    this.counts.set(m.articleId, { list, json: JSON.stringify(list), version: ++this.countsVersion });
+  }
+
+  private touch(id: string): void {
+    if (this.changedAt.size >= MAX_REMEMBERED_CHANGES) {
+      this.changedAt.clear();
+      this.everythingAt = ++this.seq;
+    }
+    this.changedAt.set(id, ++this.seq);
+  }
+
+  /** These articles changed: drop them, the articles that show them, and every list. */
+  invalidate(ids: readonly string[]): void {
+    this.inflight.clear();
+    for (const id of ids) {
+      this.touch(id);
+      this.byId.delete(id);
+      this.counts.delete(id);
+      for (const other of this.shownIn.get(id) ?? []) this.byId.delete(other);
+      this.shownIn.delete(id);
+    }
+    this.lists.clear();
+  }
+
+  clear(): void {
+    this.inflight.clear();
+    this.everythingAt = ++this.seq;
+    this.changedAt.clear();
+    this.byId.clear();
+    this.idBySlug.clear();
+    this.counts.clear();
+    this.shownIn.clear();
+    this.lists.clear();
+  }
+
+  private unlink(entry: ArticleEntry): void {
+    if (this.idBySlug.peek(entry.slug) === entry.id) this.idBySlug.delete(entry.slug);
+    for (const r of entry.related) {
+      const set = this.shownIn.get(r);
+      set?.delete(entry.id);
+      if (set && !set.size) this.shownIn.delete(r);
+    }
+  }
+}
