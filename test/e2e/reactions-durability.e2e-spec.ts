@@ -80,7 +80,7 @@ describe('Reactions across the life of the server process', () => {
     console.log(`SIGKILL test: sent ${sent}, acknowledged ${acknowledgedBeforeKill}, counted ${count}`);
     expect(count).toBeGreaterThanOrEqual(acknowledgedBeforeKill);
     expect(count).toBeLessThanOrEqual(sent);
-  });
+  }, 180_000);
 
   it('an open subscription does not hold up a graceful shutdown: SIGTERM ends it and the server exits 0', async () => {
     server = await spawnServer(env);
@@ -116,5 +116,5 @@ describe('Reactions across the life of the server process', () => {
     expect(await live.exited).toBe(0);
     while (!ended) await new Promise((r) => setTimeout(r, 20));
     await client.dispose();
-  });
+  }, 120_000);
 });
