@@ -35,8 +35,8 @@ export class RankingsRepository {
   /**
    * One aggregate over the hourly tables (each read through its (hour, article_id) INCLUDE index).
    * Site-wide, the best TOP_POOL scores are joined to the public articles (a few index probes
-   * instead of one per article with events); with a section, the section's public articles are
-   * hashed first and the events joined to them. Best first; ties by recency then id.
+   * instead of one per article with events); with a section, the section's articles are hashed
+   * first and the events joined to them. Best first; ties by recency then id.
    */
   async top(q: RankingQuery): Promise<ScoredId[]> {
     const pool = q.limit * 3 + 50;
@@ -63,9 +63,10 @@ export class RankingsRepository {
     let join = '';
     if (q.sectionIds) {
       params.push(q.sectionIds);
+      // Through the section indexes; whether each article is public is checked in the final join.
       candidates = `, candidates AS MATERIALIZED (
-         SELECT a.id FROM articles a WHERE ${publicPredicate()} AND (a.section_id = ANY($5::uuid[])
-            OR EXISTS (SELECT 1 FROM article_sections s WHERE s.article_id = a.id AND s.section_id = ANY($5::uuid[]))))`;
+         SELECT a.id FROM articles a WHERE a.section_id = ANY($5::uuid[])
+         UNION SELECT s.article_id FROM article_sections s WHERE s.section_id = ANY($5::uuid[]))`;
       join = 'JOIN candidates k ON k.id = e.article_id';
     }
     const rows: { id: string; score: string }[] = await this.dataSource.query(
