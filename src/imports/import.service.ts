@@ -24,6 +24,11 @@ export interface ImportOptions {
   author: string | null;
   /** Called after each batch (the command line's progress). */
   onProgress?: (progress: { line: number; processed: number }) => void;
+  /**
+   * Connections writing batches side by side (default 1; at most 4; a dry run uses 1). The
+   * command line uses 2 on PostgreSQL: the full-text column is computed by the database.
+   */
+  writers?: number;
   /** Called for every failed line as it happens (the command line's report file). */
   onError?: (error: ImportLineError) => void;
 }
@@ -73,40 +78,57 @@ export class ImportService {
       summary.errors.push(e);
       options.onError?.(e);
     };
-    const runner = this.repo.dataSource.createQueryRunner();
+    // Writers: each its own connection and transactions; a dry run is one transaction on one.
+    const writers = summary.dryRun ? 1 : Math.max(1, Math.min(options.writers ?? 1, 4));
+    const runners = Array.from({ length: writers }, () => this.repo.dataSource.createQueryRunner());
+    const runner = runners[0];
     let committedThrough = 0;
     let seenThrough = 0;
     let processed = 0;
     let batch: BatchLine[] = [];
     let keys = new Set<string>();
 
-    // One batch is written while the next one is read and its bodies converted.
-    let writing: Promise<void> = Promise.resolve();
-    const write = async (lines: BatchLine[], through: number) => {
+    // Batches go round the writers while the next one is read and its bodies converted.
+    // processedThroughLine only moves past a batch once every batch before it committed.
+    const slots: Promise<void>[] = runners.map(() => Promise.resolve());
+    let scheduled = 0;
+    let nextToCommit = 0;
+    const committed = new Map<number, number>();
+    const write = async (r: QueryRunner, lines: BatchLine[], index: number, through: number) => {
       if (lines.length) {
-        if (!summary.dryRun) await runner.startTransaction();
-        const result = await this.writeWithFallback(runner.manager, lines, options);
-        if (!summary.dryRun) await runner.commitTransaction();
+        if (!summary.dryRun) await r.startTransaction();
+        const result = await this.writeWithFallback(r.manager, lines, options);
+        if (!summary.dryRun) await r.commitTransaction();
         summary.created += result.created;
         summary.updated += result.updated;
         summary.unchanged += result.unchanged;
         for (const e of result.errors) fail(e);
       }
-      committedThrough = through;
-      options.onProgress?.({ line: through, processed });
+      committed.set(index, through);
+      while (committed.has(nextToCommit)) {
+        committedThrough = committed.get(nextToCommit) as number;
+        committed.delete(nextToCommit++);
+      }
+      options.onProgress?.({ line: committedThrough, processed });
     };
-    const flush = async (through: number) => {
+    /** `barrier`: every earlier batch commits first (a key seen again must be written after it). */
+    const flush = async (through: number, barrier = false) => {
       const lines = batch;
       batch = [];
       keys = new Set();
-      await writing;
-      writing = write(lines, through);
-      writing.catch(() => undefined);
+      if (barrier) await Promise.all(slots);
+      const index = scheduled++;
+      const slot = index % writers;
+      await slots[slot];
+      slots[slot] = write(runners[slot], lines, index, through);
+      slots[slot].catch(() => undefined);
     };
 
     try {
-      await runner.connect();
-      await runner.query(`SET application_name = '${IMPORT_APPLICATION_NAME}'`);
+      for (const r of runners) {
+        await r.connect();
+        await r.query(`SET application_name = '${IMPORT_APPLICATION_NAME}'`);
+      }
       if (summary.dryRun) await runner.startTransaction();
       const items: AsyncGenerator<ImportItem> = parseImport(options.format, source, {
         status: options.status ?? 'published',
@@ -123,20 +145,23 @@ export class ImportService {
           });
         else {
           const key = lineKey(item.input);
-          if (keys.has(key)) await flush(item.line - 1);
+          if (keys.has(key)) await flush(item.line - 1, true);
           keys.add(key);
           batch.push({ line: item.line, input: item.input, body: prepareBody(item.input) });
           if (batch.length >= IMPORT_BATCH_SIZE) await flush(item.line);
         }
       }
-      await flush(seenThrough);
-      await writing;
+      await flush(seenThrough, true);
+      await Promise.all(slots);
       if (summary.dryRun) await runner.rollbackTransaction();
+      summary.errors.sort((a, b) => a.line - b.line);
       return summary;
     } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
+      await Promise.allSettled(slots);
+      for (const r of runners)
+        if (r.isTransactionActive && !r.isReleased) await r.rollbackTransaction().catch(() => undefined);
       // TypeORM releases a runner whose connection broke: later queries fail with that instead.
-      if (isDatabaseUnavailable(err) || runner.isReleased)
+      if (isDatabaseUnavailable(err) || runners.some((r) => r.isReleased))
         throw new DomainError(
           'DATABASE_UNAVAILABLE',
           summary.dryRun
@@ -148,10 +173,11 @@ export class ImportService {
       throw err;
     } finally {
       if (options.createSections) this.sectionCache?.invalidate();
-      if (!runner.isReleased) {
-        await runner.query(`RESET application_name`).catch(() => undefined);
-        await runner.release().catch(() => undefined);
-      }
+      for (const r of runners)
+        if (!r.isReleased) {
+          await r.query(`RESET application_name`).catch(() => undefined);
+          await r.release().catch(() => undefined);
+        }
     }
   }
 

@@ -29,7 +29,6 @@ export class ImportsController {
   @ApiOkResponse({ type: ImportSummaryModel, description: 'Also when some lines failed (see errors).' })
   async import(
     @Req() req: FastifyRequest,
-    @Res({ passthrough: true }) reply: FastifyReply,
     @Query() query: ImportQuery,
     @CurrentPrincipal() who: Principal | null,
   ): Promise<ImportSummaryModel> {
@@ -43,12 +42,11 @@ export class ImportsController {
         author: who?.name ?? null,
       });
     } finally {
-      // An import that stopped early (a 4xx/503) leaves body unread: drain it and close the
-      // connection, so the client's next request does not wait behind it.
+      // An import that stopped early (a 4xx/503) leaves body unread: drain it, so the answer
+      // reaches a client still sending and its next request on the connection is not stuck.
       if (!req.raw.readableEnded) {
         req.raw.unpipe();
         req.raw.resume();
-        void reply.header('connection', 'close');
       }
     }
   }

@@ -76,6 +76,26 @@ describe('npm run cms -- import / export / seed-demo', () => {
     expect((await cms(['import', file, '--format', 'csv'])).status).toBe(1);
   });
 
+  it('two writers on the database: a key seen again later in the file is written after the first one', async () => {
+    const run = unique('cli-two');
+    const lines: unknown[] = Array.from({ length: 700 }, (_, i) => ({
+      externalId: `${run}-${i}`,
+      title: `Story ${i}`,
+      bodyText: `Body ${i}`,
+    }));
+    lines.push({ externalId: `${run}-0`, title: 'Story 0, the later version', bodyText: 'Body 0' });
+    const file = join(dir, `${run}.ndjson`);
+    writeFileSync(file, ndjson(lines));
+    const imported = await cms(['import', file, '--json']);
+    expect(imported.status).toBe(0);
+    expect(JSON.parse(imported.stdout)).toMatchObject({ created: 700, updated: 1, failed: 0 });
+    const db = t.dateline.app.get(DataSource);
+    const rows: { title: string }[] = await db.query(`SELECT title FROM articles WHERE external_id = $1`, [
+      `${run}-0`,
+    ]);
+    expect(rows).toEqual([{ title: 'Story 0, the later version' }]);
+  });
+
   it('with --url and --key, import and export go through a running server', async () => {
     const run = unique('cli-remote');
     const file = join(dir, `${run}.ndjson`);

@@ -152,6 +152,12 @@ describe('POST /imports with NDJSON: per-line errors, dry runs, idempotent re-im
       [[slug, posted.body.slug]],
     );
     expect(hashes).toHaveLength(2);
+    // The batch recorded the webhook event of the new public article in the outbox.
+    const events: { event: string }[] = await db.query(
+      `SELECT event FROM outbox_events WHERE article_id = $1`,
+      [read.id],
+    );
+    expect(events.map((e) => e.event)).toContain('article.published');
   });
 
   it('other content types are 415; other routes still refuse NDJSON; a line with __proto__ changes no prototype', async () => {

@@ -4,6 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
 import { DomainError } from '../../common/errors/domain-error';
+import { loadConfig } from '../../config/config';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../../imports/import-line';
 import { outboxOnly } from '../../imports/import-events';
 import { ImportRepository } from '../../imports/import.repository';
@@ -131,6 +132,8 @@ async function importDirect(
         createSections: opts.createSections,
         status: opts.status as ArticleStatus,
         author: 'command line',
+        // Two connections on PostgreSQL (the embedded database serves one session at a time).
+        writers: loadConfig().databaseUrl ? 2 : 1,
         onProgress: (p) => progress.lines(p.processed),
         onError,
       });
