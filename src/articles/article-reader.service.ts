@@ -94,7 +94,10 @@ export class ArticleReader {
     const hit = this.cache.get(key);
     if (hit) return Promise.resolve(hit);
     return this.cache.fill(key, async (since) => {
-      const record = await this.findRecord(key, { editor: false });
+      // From the primary: a lagging replica could put an already replaced version in the cache,
+      // which would then outlive the invalidation that should have removed it.
+      const row = await this.articles.findOne(key, { publicOnly: true, fromPrimary: true });
+      const record = row ? toRecord(row) : null;
       if (!record) return null;
       const [article] = await this.hydrate([record], { editor: false });
       return this.cache.store(since, article as Article);

@@ -105,13 +105,13 @@ export class ArticleRepository {
 
   async findOne(
     key: ArticleKey,
-    opts: { publicOnly: boolean; includeDeleted?: boolean; forUpdate?: boolean },
+    opts: { publicOnly: boolean; includeDeleted?: boolean; forUpdate?: boolean; fromPrimary?: boolean },
     manager?: EntityManager,
   ): Promise<ArticleRow | null> {
     const where = [keyClause(key, '$1')];
     if (opts.publicOnly) where.push(publicPredicate());
     else if (!opts.includeDeleted) where.push('a.deleted_at IS NULL');
-    const rows: ArticleRow[] = await this.reads(opts.publicOnly, manager).query(
+    const rows: ArticleRow[] = await this.reads(opts.publicOnly && !opts.fromPrimary, manager).query(
       `SELECT ${SUMMARY_COLUMNS}${BODY_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}${
         opts.forUpdate ? ' FOR UPDATE' : ''
       }`,

@@ -69,16 +69,17 @@ describeReal('Read replicas: public reads on the replica, editors on the primary
     expect(onPrimary.who).not.toBe(role);
   });
 
-  it('anonymous REST and GraphQL reads are served by the replica', async () => {
+  it('anonymous REST and GraphQL lists are served by the replica; single articles fill the read cache from the primary', async () => {
     const tag = unique('replica');
     const a = await anArticle(t, published({ tags: [tag] }));
+    // A lagging replica must never put a replaced version into the read cache.
     expect(
       await replicaReads(async () => {
         const res = await t.anonymous.get(`/api/v1/articles/${a.id}`);
         expect(res.status).toBe(200);
         expect(res.body.id).toBe(a.id);
       }),
-    ).toBeGreaterThan(0);
+    ).toBe(0);
     expect(
       await replicaReads(async () => {
         const res = await t.anonymous.get(`/api/v1/articles?tag=${tag}`);
@@ -88,10 +89,13 @@ describeReal('Read replicas: public reads on the replica, editors on the primary
     ).toBeGreaterThan(0);
     expect(
       await replicaReads(async () => {
-        const res = await t.anonymous.graphql(`query($id: ID!) { article(id: $id) { id title } }`, {
-          id: a.id,
-        });
-        expect(res.data.article).toEqual({ id: a.id, title: a.title });
+        const res = await t.anonymous.graphql(
+          `query($tag: String) { articles(filter: { tag: $tag }) { edges { node { id title } } } }`,
+          { tag },
+        );
+        expect(res.data.articles.edges.map((e: { node: unknown }) => e.node)).toEqual([
+          { id: a.id, title: a.title },
+        ]);
       }),
     ).toBeGreaterThan(0);
   });
