@@ -1,5 +1,7 @@
 import { randomInt, randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
 import { DataSource } from 'typeorm';
+import WebSocket from 'ws';
 import { anArticle, published } from '../support/article-factory';
 import { HttpClient, expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -8,8 +10,7 @@ import { Receiver, sign, waitFor } from '../support/webhook-receiver';
 
 /**
  * Two instances at once on different ports, sharing one PostgreSQL database and one Redis: they
- * must give the same answers as one. (The lead adds reactions over subscriptions and cache
- * invalidation here once those features are merged.)
+ * must give the same answers as one.
  */
 const redisUrl = process.env.TEST_REDIS_URL;
 const skipReason = usingEmbeddedDatabase()
@@ -41,6 +42,70 @@ describeCluster('Two instances sharing PostgreSQL and Redis', () => {
   afterAll(async () => {
     await a?.close();
     await b?.close();
+  });
+
+  it('a reaction on A is seen by a GraphQL subscriber on B', async () => {
+    const article = await anArticle(a, published());
+    const client = createClient({
+      url: `${b.url.replace('http', 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    const seen: number[] = [];
+    const errors: unknown[] = [];
+    const stop = client.subscribe<{ reactionsChanged: { count: number } }>(
+      {
+        query: `subscription($a: ID!) { reactionsChanged(articleId: $a) { articleId type count } }`,
+        variables: { a: article.id },
+      },
+      {
+        next: (m) => {
+          if (m.data) seen.push(m.data.reactionsChanged.count);
+        },
+        error: (err) => errors.push(err),
+        complete: () => undefined,
+      },
+    );
+    try {
+      // The subscription is live once B's bus listens; react until B's subscriber hears about it.
+      let sent = 0;
+      await waitFor('the subscriber on B to see a reaction made on A', async () => {
+        const res = await a.anonymous.post(`/api/v1/articles/${article.id}/reactions`, { type: 'veryGood' });
+        expect(res.status).toBe(200);
+        sent = res.body.count;
+        await new Promise((r) => setTimeout(r, 100));
+        return seen.length > 0 ? true : undefined;
+      });
+      expect(errors).toEqual([]);
+      expect(seen[seen.length - 1]).toBeLessThanOrEqual(sent);
+      const last = await a.anonymous.post(`/api/v1/articles/${article.id}/reactions`, { type: 'veryGood' });
+      await waitFor('the last count on B', () =>
+        Promise.resolve(seen.includes(last.body.count) ? true : undefined),
+      );
+    } finally {
+      stop();
+      await client.dispose();
+    }
+  });
+
+  it('an edit on A is served by B within a second', async () => {
+    const article = await anArticle(a, published({ title: 'Before the edit' }));
+    // B reads it first, so B's read cache holds the old version.
+    expect((await b.anonymous.get(`/api/v1/articles/${article.id}`)).body.title).toBe('Before the edit');
+    const edited = await a.editor.patch(`/api/v1/articles/${article.id}`, { title: 'After the edit' });
+    expect(edited.status).toBe(200);
+    const acknowledged = Date.now();
+    let title = '';
+    while (Date.now() - acknowledged < 1000) {
+      title = (await b.anonymous.get(`/api/v1/articles/${article.id}`)).body.title;
+      if (title === 'After the edit') break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    expect(title).toBe('After the edit');
+    const gql = await b.anonymous.graphql(`query($id: ID!) { article(id: $id) { title } }`, {
+      id: article.id,
+    });
+    expect(gql.data.article.title).toBe('After the edit');
   });
 
   it('the bad-key budget counts across both instances', async () => {

@@ -45,7 +45,8 @@ export class HttpClient {
     const isError = res.status >= 400 || (path.startsWith('/graphql') && text.includes('"errors"'));
     if (this.options.checkLeaks && isError) expectNoLeak(text, `${method} ${path} (${res.status})`);
     let parsed: unknown = text;
-    if (/json/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
+    // JSON and problem+json are parsed; NDJSON (several documents) stays text.
+    if (/\bjson\b/.test(res.headers.get('content-type') ?? '') && text) parsed = JSON.parse(text);
     return { status: res.status, headers: res.headers, body: parsed as T, text };
   }
 
