@@ -16,13 +16,13 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The settings a test server starts with: quiet, test mode, no rate limits unless asked for. */
 /**
- * `DATELINE_TEST_NODE_ENV=production npm test` runs every test server in production mode, so
- * that every error answer of the whole suite is checked for stack traces and SQL. Introspection
- * stays on there (tests introspect); `nodeEnv: 'production'` alone turns it off as in production.
+ * The settings a test server starts with: quiet, no rate limits unless asked for, and production
+ * mode, so that every error answer of the whole suite is checked for stack traces and SQL
+ * (`DATELINE_TEST_NODE_ENV=test npm test` runs in test mode instead). Introspection stays on
+ * (tests introspect); a test passing `nodeEnv: 'production'` itself gets production's default.
  */
-const suiteNodeEnv = process.env.DATELINE_TEST_NODE_ENV === 'production' ? 'production' : 'test';
+const suiteNodeEnv = process.env.DATELINE_TEST_NODE_ENV === 'test' ? 'test' : 'production';
 
 export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
   const nodeEnv = overrides.nodeEnv ?? suiteNodeEnv;
