@@ -26,5 +26,9 @@ module.exports = {
   setupFiles: ['reflect-metadata'],
   testTimeout: 60000,
   maxWorkers: process.env.DATABASE_URL ? 2 : 1,
+  // In band on the embedded database, something left after the last test (not found yet: no
+  // socket stays open) keeps the process alive once every test has passed; end it so that
+  // `npm test` returns. With DATABASE_URL the workers exit on their own.
+  forceExit: !process.env.DATABASE_URL,
   reporters: ['default', '<rootDir>/test/support/tally-reporter.js'],
 };
