@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ArticleStatus } from './article-status';
+import type { ArticleWriteRow } from './article.repository';
 import type { Block } from './body/blocks';
 import type { RawBlock } from './body/normalize';
 
@@ -61,6 +62,36 @@ export interface ArticleSnapshot {
 
 export function contentHash(snapshot: ArticleSnapshot): string {
   return createHash('sha256').update(JSON.stringify(snapshot)).digest('base64url');
+}
+
+/**
+ * The row stored for a snapshot, the same whether one article is written or an import batch:
+ * the renderings come from the blocks, the hash from the snapshot.
+ */
+export function writeRowOf(
+  snapshot: ArticleSnapshot,
+  rendered: { bodyHtml: string; bodyText: string },
+  sectionId: string | null,
+  publishedAt: Date | null,
+): ArticleWriteRow {
+  return {
+    slug: snapshot.slug,
+    externalId: snapshot.externalId,
+    title: snapshot.title,
+    subtitle: snapshot.subtitle,
+    dateline: snapshot.dateline,
+    byline: snapshot.byline,
+    source: snapshot.source,
+    excerpt: snapshot.excerpt,
+    body: snapshot.body,
+    bodyHtml: rendered.bodyHtml,
+    bodyText: rendered.bodyText,
+    sectionId,
+    heroImage: snapshot.heroImage as Record<string, unknown> | null,
+    status: snapshot.status,
+    publishedAt,
+    contentHash: contentHash(snapshot),
+  };
 }
 
 export function normalizeHeroImage(h: HeroImageValue | null | undefined): HeroImageValue | null {

@@ -7,15 +7,16 @@ import { PG_UNIQUE_VIOLATION, pgCode, pgConstraint } from '../common/errors/pg-e
 import { SLUG_MAX } from '../common/http/id-or-slug.pipe';
 import { SectionsService } from '../sections/sections.service';
 import type { SectionTree } from '../sections/section-tree';
-import { contentHash, normalizeHeroImage, type ArticleSnapshot, type WriterInput } from './article-input';
+import {
+  contentHash,
+  normalizeHeroImage,
+  writeRowOf,
+  type ArticleSnapshot,
+  type WriterInput,
+} from './article-input';
 import { ArticleEvents } from './article-events';
 import { ArticleWriteRepository } from './article-write.repository';
-import {
-  ArticleRepository,
-  type ArticleKey,
-  type ArticleRow,
-  type ArticleWriteRow,
-} from './article.repository';
+import { ArticleRepository, type ArticleKey, type ArticleRow } from './article.repository';
 import type { ArticleStatus } from './article-status';
 import type { Block } from './body/blocks';
 import { bodyFromInput, makeExcerpt, renderBody } from './body/normalize';
@@ -381,25 +382,7 @@ export class ArticleWriter {
       publishedAt: when.publishedAt?.toISOString() ?? null,
       relatedArticles: relatedIds,
     };
-    const rendered = renderBody(blocks);
-    const row: ArticleWriteRow = {
-      slug,
-      externalId: snapshot.externalId,
-      title,
-      subtitle: snapshot.subtitle,
-      dateline: snapshot.dateline,
-      byline: snapshot.byline,
-      source: snapshot.source,
-      excerpt,
-      body: blocks,
-      bodyHtml: rendered.bodyHtml,
-      bodyText: rendered.bodyText,
-      sectionId,
-      heroImage: heroImage as Record<string, unknown> | null,
-      status: when.status,
-      publishedAt: when.publishedAt,
-      contentHash: contentHash(snapshot),
-    };
+    const row = writeRowOf(snapshot, renderBody(blocks), sectionId, when.publishedAt);
     return { row, snapshot, sectionIds, relatedIds, tags: [...tags].map(([slug, name]) => ({ slug, name })) };
   }
 

@@ -1,7 +1,7 @@
 import slugify from 'slugify';
 import type { FieldError } from '../common/errors/domain-error';
 import { SLUG_MAX } from '../common/http/id-or-slug.pipe';
-import { contentHash, normalizeHeroImage, type ArticleSnapshot } from '../articles/article-input';
+import { normalizeHeroImage, writeRowOf, type ArticleSnapshot } from '../articles/article-input';
 import type { ArticleStatus } from '../articles/article-status';
 import type { ArticleWriteRow } from '../articles/article.repository';
 import type { Block } from '../articles/body/blocks';
@@ -137,25 +137,7 @@ export function prepareArticle(
     publishedAt: when.publishedAt?.toISOString() ?? null,
     relatedArticles: refs.relatedIds,
   };
-  const rendered = body.rendered;
-  const row: ArticleWriteRow = {
-    slug,
-    externalId: snapshot.externalId,
-    title,
-    subtitle: snapshot.subtitle,
-    dateline: snapshot.dateline,
-    byline: snapshot.byline,
-    source: snapshot.source,
-    excerpt,
-    body: blocks,
-    bodyHtml: rendered.bodyHtml,
-    bodyText: rendered.bodyText,
-    sectionId: refs.sectionId,
-    heroImage: heroImage as Record<string, unknown> | null,
-    status: when.status,
-    publishedAt: when.publishedAt,
-    contentHash: contentHash(snapshot),
-  };
+  const row = writeRowOf(snapshot, body.rendered, refs.sectionId, when.publishedAt);
   return {
     row,
     snapshot,
