@@ -1,13 +1,21 @@
 import { DataSource } from 'typeorm';
 import { DemoSeeder } from '../../src/articles/demo/demo-seeder';
+import { createScratchDatabase, type ScratchDatabase } from '../support/scratch-database';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+// The demo newsroom has fixed section slugs (home > world > asia-pacific), which other tests'
+// imports may already have created differently: it gets a database of its own.
 describe('Demo content', () => {
+  let scratch: ScratchDatabase;
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    scratch = await createScratchDatabase();
+    t = await startTestApp({ databaseUrl: scratch.url });
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t?.close();
+    await scratch?.drop();
+  });
 
   it('seeds the demo newsroom once, then synthetic articles up to a total, readable through the API', async () => {
     const seeder = t.dateline.app.get(DemoSeeder);
