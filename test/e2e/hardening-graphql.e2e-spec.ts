@@ -181,6 +181,33 @@ describe('Hardening: GraphQL over HTTP', () => {
     expect(await sectionExists(slug)).toBe(false);
   });
 
+  it('measures one document again for each page size and @include its variables ask for', async () => {
+    // Costs are remembered per document: the same text with other variables must be judged anew.
+    const query = `query Lists($n: Int!, $m: Int, $deep: Boolean!, $slug: String) {
+      articles(first: $n) { edges { node { slug related(first: $n) @include(if: $deep) { reason } } } }
+      ranking(first: $m) { rank }
+      section(slug: "x") { slug }
+      other: article(slug: $slug) { slug }
+    }`;
+    const ask = (variables: Record<string, unknown>) =>
+      raw(t, { headers: json, body: JSON.stringify({ query, variables }) });
+    const small = { n: 5, m: 5, deep: true, slug: 'a' };
+    for (const slug of ['a', 'b', 'c']) expect((await ask({ ...small, slug })).status).toBe(200);
+    const tooMany = await ask({ ...small, m: 101 });
+    expect(tooMany.status).toBe(400);
+    expect(codeOf(tooMany.body)).toBe('BAD_USER_INPUT');
+    // 100 articles each with 100 related: over the cost limit; without the nested list, it is not.
+    const nestedBig = await ask({ ...small, n: 100 });
+    expect(codeOf(nestedBig.body)).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await ask({ ...small, n: 100, deep: false })).status).toBe(200);
+    expect(codeOf((await ask({ ...small, n: 100 })).body)).toBe('GRAPHQL_VALIDATION_FAILED');
+    // A variable of the wrong type is still bad input once the document is known.
+    const wrongType = await ask({ ...small, slug: 5 });
+    expect(wrongType.status).toBe(400);
+    expect(codeOf(wrongType.body)).toBe('BAD_USER_INPUT');
+    expect(codeOf((await ask({ ...small, m: undefined, n: 'ten' })).body)).toBe('BAD_USER_INPUT');
+  });
+
   it(`refuses a 1 MB document with 413 (limit ${MAX_DOCUMENT_BYTES} bytes), by POST and by GET`, async () => {
     const slug = unique('huge');
     const padding = `# ${'x'.repeat(1_000_000)}\n`;

@@ -1,5 +1,13 @@
 import type { ApolloDriverConfig } from '@nestjs/apollo';
-import { getNullableType, GraphQLError, isListType, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  getNullableType,
+  GraphQLError,
+  isListType,
+  Kind,
+  type DocumentNode,
+  type GraphQLSchema,
+  type TypeNode,
+} from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import {
   CONNECTION_LIST_FIELDS,
@@ -51,19 +59,70 @@ function refusal(message: string, code: 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_
   return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
 }
 
+/** Type names of the variables that can change a cost: page sizes (Int) and @include/@skip (Boolean). */
+const COST_VARIABLE_TYPES = new Set(['Int', 'Boolean']);
+/** Distinct cost-relevant variable values remembered per document before starting over. */
+const MAX_MEMO_PER_DOCUMENT = 64;
+const ABSENT = '\u0000absent';
+
+function namedTypeOf(type: TypeNode): string {
+  return type.kind === Kind.NAMED_TYPE ? type.name.value : namedTypeOf(type.type);
+}
+
+/**
+ * What a cost can depend on besides the document: the operation's name and the values of its
+ * Int and Boolean variables. Other variables (slugs, ids, filters) never change it.
+ */
+function costKey(document: DocumentNode, variables: Record<string, unknown>, operationName?: string): string {
+  const relevant: unknown[] = [operationName ?? null];
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    if (operationName !== undefined && def.name?.value !== operationName) continue;
+    for (const v of def.variableDefinitions ?? []) {
+      if (COST_VARIABLE_TYPES.has(namedTypeOf(v.type))) {
+        const name = v.variable.name.value;
+        // An absent variable takes its default; an explicit null does not.
+        relevant.push(name, name in variables ? variables[name] : ABSENT);
+      }
+    }
+  }
+  return JSON.stringify(relevant);
+}
+
 /**
  * Refuses, before anything executes, operations over MAX_COST (GRAPHQL_VALIDATION_FAILED) and
  * page sizes outside 1..MAX_PAGE_SIZE (BAD_USER_INPUT). It runs once the operation is known,
- * so the variables' values count too.
+ * so the variables' values count too. A document's cost is measured once per distinct set of
+ * cost-relevant variables (Apollo hands the same parsed document to every request with the same
+ * text), so a hot query is not walked again on every request.
  */
 export function costLimitPlugin(): NonNullable<ApolloDriverConfig['plugins']>[number] {
+  const measured = new WeakMap<DocumentNode, Map<string, CostCheck>>();
+  const measure = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    operationName?: string,
+  ): CostCheck => {
+    const key = costKey(document, variables, operationName);
+    let checks = measured.get(document);
+    const known = checks?.get(key);
+    if (known) return known;
+    // Variables of other types are checked here the first time; later, by execution itself
+    // (BAD_USER_INPUT either way).
+    const check = measureOperation(schema, document, variables, operationName);
+    if (!checks || checks.size >= MAX_MEMO_PER_DOCUMENT)
+      measured.set(document, (checks = new Map<string, CostCheck>()));
+    checks.set(key, check);
+    return check;
+  };
   return {
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: ({ schema, document, request, operationName }) => {
           let check: CostCheck;
           try {
-            check = measureOperation(schema, document, request.variables ?? {}, operationName ?? undefined);
+            check = measure(schema, document, request.variables ?? {}, operationName ?? undefined);
           } catch (err) {
             // getComplexity throws on variables that do not fit their types: that is bad input.
             throw refusal(err instanceof Error ? err.message : 'Invalid variables.', 'BAD_USER_INPUT');
