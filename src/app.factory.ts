@@ -11,6 +11,7 @@ import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import { DemoSeeder } from './articles/demo/demo-seeder';
 import { ArticleFastPath } from './articles/read-cache/article-fast-path';
+import { GraphqlFastPath } from './articles/read-cache/graphql-fast-path';
 import { registerEtagHook } from './common/http-cache/etag';
 import type { AppConfig } from './config/config';
 import { EmbeddedPostgres } from './database/embedded-postgres';
@@ -116,6 +117,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     await app.init();
     // After init: its onRequest hook runs after the request-id and route-template hooks.
     app.get(ArticleFastPath).register(fastify, API_PREFIX);
+    app.get(GraphqlFastPath).register(fastify, '/graphql');
     await fastify.ready();
 
     const dataSource = app.get(DataSource);

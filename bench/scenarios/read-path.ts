@@ -79,6 +79,8 @@ const ARTICLE_PAGE = `query Page($slug: String!) {
     section { slug name } breadcrumb { slug name } tags { slug name }
     reactions { type count } viewCount
     heroImage { url alt caption credit width height }
+    related(first: 5) { reason article { slug title publishedAt } }
+    recommendations(first: 5) { reason article { slug title publishedAt } }
   }
 }`;
 
@@ -92,7 +94,7 @@ const articlePage = (slug: string) => ({
 export const graphqlArticlePage: Scenario = {
   name: 'GraphQL article page',
   description:
-    'POST /graphql: one article by slug with section, breadcrumb, tags, reactions and hero image (related and recommendations join when they exist), rotating over every slug.',
+    'POST /graphql: one article by slug with section, breadcrumb, tags, reactions, hero image, related(5) and recommendations(5) (anonymous), rotating over every slug.',
   baseline: baselineArticleBySlug.name,
   warmUp: everySlugOnce((ctx) => ctx.appUrl, articlePage),
   run: (ctx) => {

@@ -14,6 +14,7 @@ import { ArticlesService } from './articles.service';
 import { DemoSeeder } from './demo/demo-seeder';
 import { ArticleCache } from './read-cache/article-cache';
 import { ArticleFastPath } from './read-cache/article-fast-path';
+import { GraphqlAnswerCache } from './read-cache/graphql-answer-cache';
 import { ListCache } from './read-cache/list-cache';
 
 @Module({
@@ -30,6 +31,7 @@ import { ListCache } from './read-cache/list-cache';
     DemoSeeder,
     ArticleCache,
     ListCache,
+    GraphqlAnswerCache,
     ArticleFastPath,
   ],
   exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder, ArticleCache, ArticleFastPath],

@@ -17,6 +17,7 @@ import {
   type ArticleSummary,
 } from './article.model';
 import { ArticlesService } from './articles.service';
+import { recordShown, recordUncacheable } from './read-cache/graphql-answer-cache';
 import { ArticleInput } from './dto/article.input';
 import { ArticlesArgs } from './dto/list-articles.args';
 
@@ -34,13 +35,23 @@ export class ArticlesResolver {
     description: 'By id or by slug; the public sees published ones only.',
   })
   @Public()
-  article(
+  async article(
     @Args('id', { type: () => ID, nullable: true }) id: string | undefined,
     @Args('slug', { type: () => String, nullable: true }) slug: string | undefined,
     @CurrentPrincipal() who: Principal | null,
+    @Context() ctx: GraphqlContext,
   ): Promise<Parent | null> {
     if (!id && !slug) throw DomainError.validation([{ path: 'id', message: 'give id or slug' }]);
-    return this.service.find(id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'), who);
+    const found = await this.service.find(
+      id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'),
+      who,
+    );
+    // A public article from the read cache: an answer showing it may be kept until it changes.
+    // Not found (perhaps published a moment later) or read otherwise: the answer is not kept.
+    if (found && !('sectionId' in found))
+      recordShown(ctx.req, [found.id, ...found.relatedArticles.map((r) => r.id)]);
+    else recordUncacheable(ctx.req);
+    return found;
   }
 
   @Query(() => ArticleConnection, { description: 'Newest first, or by relevance with filter.q.' })
@@ -146,6 +157,11 @@ export class ArticlesResolver {
     @Context() ctx: GraphqlContext,
   ): Promise<(ArticleRecord | ArticleSummary)[]> {
     if (!('sectionId' in a)) return a.relatedArticles;
-    return loaders(ctx).related.load(a.id);
+    const pinned = await loaders(ctx).related.load(a.id);
+    recordShown(
+      ctx.req,
+      pinned.map((p) => p.id),
+    );
+    return pinned;
   }
 }

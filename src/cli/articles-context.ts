@@ -38,6 +38,8 @@ export async function withArticles<T>(
 ): Promise<T> {
   const app = await NestFactory.createApplicationContext(CliArticlesModule.forRoot(config, dataSource), {
     logger: false,
+    // A wiring error is thrown (and printed as the command's one error line), not a silent exit.
+    abortOnError: false,
   });
   try {
     return await fn(app);

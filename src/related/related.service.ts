@@ -1,5 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ArticleReader, type Viewer } from '../articles/article-reader.service';
+import { AnswerCache } from '../articles/read-cache/answer-cache';
+import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { SectionsService } from '../sections/sections.service';
@@ -11,14 +13,34 @@ export interface SourceArticle {
   sectionId: string | null;
 }
 
+/**
+ * How long an article's related ids are kept. A change to the article itself (its pins, tags,
+ * section, text) drops them at once, and articles that stop being public drop out of every
+ * answer at once (the ids are turned into articles on each read); a newly published article
+ * joins other articles' lists within this time (editors pin a follow-up to show it at once).
+ * Working a list out costs tens of milliseconds of database time, so it is not done per read.
+ */
+export const RELATED_TTL_MS = 10 * 60_000;
+/** Rows worked out per article at least, so pages (5) and recommendations (15) share one. */
+const RELATED_POOL = 15;
+
 /** Related articles: editor pins, then shared tags, the section and its ancestors, similar text. */
 @Injectable()
-export class RelatedService {
+export class RelatedService implements OnModuleInit {
+  private readonly kept = new AnswerCache<RelatedRow[]>({ ttlMs: RELATED_TTL_MS, max: 50_000 });
+
   constructor(
     private readonly repo: RelatedRepository,
     private readonly reader: ArticleReader,
     private readonly sections: SectionsService,
+    private readonly invalidation: CacheInvalidation,
   ) {}
+
+  onModuleInit(): void {
+    this.invalidation.onInvalidate((m) => {
+      if (Array.isArray(m.articleIds)) this.kept.invalidate(m.articleIds);
+    });
+  }
 
   /** For an article the viewer may see (404 otherwise); the list itself is public articles only. */
   async forArticle<S extends ArticleShape>(key: IdOrSlug, viewer: Viewer, limit: number, shape: S) {
@@ -31,8 +53,20 @@ export class RelatedService {
     return toSuggestions(this.reader, await this.rows(source, limit), shape);
   }
 
-  /** Ids and reasons, best first: one query. */
+  /** Ids and reasons, best first: kept for RELATED_TTL_MS, else one query. */
   async rows(source: SourceArticle, limit: number): Promise<RelatedRow[]> {
+    const pool = Math.max(limit, RELATED_POOL);
+    const key = `${source.id}:${pool}`;
+    let rows = this.kept.get(key);
+    if (!rows) {
+      const since = this.kept.begin();
+      rows = await this.compute(source, pool);
+      this.kept.store(since, key, rows, [source.id]);
+    }
+    return rows.slice(0, limit);
+  }
+
+  private async compute(source: SourceArticle, limit: number): Promise<RelatedRow[]> {
     const tree = await this.sections.tree();
     const ancestorIds = source.sectionId
       ? tree

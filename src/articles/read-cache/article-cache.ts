@@ -12,6 +12,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { articleKeys } from '../article-surrogate-keys';
 import type { Article, ReactionCount } from '../article.model';
 import { ArticleRepository } from '../article.repository';
+import { GraphqlAnswerCache } from './graphql-answer-cache';
 import { ListCache } from './list-cache';
 
 /**
@@ -100,6 +101,7 @@ export class ArticleCache implements OnModuleInit {
     private readonly bus: ClusterBus,
     private readonly repository: ArticleRepository,
     readonly lists: ListCache,
+    readonly graphqlAnswers: GraphqlAnswerCache,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.byId = new LRUCache<string, ArticleEntry>({
@@ -296,6 +298,7 @@ export class ArticleCache implements OnModuleInit {
       return;
     this.touch(m.articleId);
     this.lists.invalidate([m.articleId]);
+    this.graphqlAnswers.invalidate([m.articleId]);
     const current = this.counts.get(m.articleId);
     if (!current) return;
     if (!current.list.some((c) => c.type === m.type)) {
@@ -315,9 +318,13 @@ export class ArticleCache implements OnModuleInit {
     this.changedAt.set(id, ++this.seq);
   }
 
-  /** These articles changed: drop them, the articles that show them, and every list. */
+  /**
+   * These articles changed: drop them, the articles and GraphQL answers that show them, and
+   * every list.
+   */
   invalidate(ids: readonly string[]): void {
     this.inflight.clear();
+    this.graphqlAnswers.invalidate(ids);
     for (const id of ids) {
       this.touch(id);
       this.byId.delete(id);
@@ -337,6 +344,7 @@ export class ArticleCache implements OnModuleInit {
     this.counts.clear();
     this.shownIn.clear();
     this.lists.clear();
+    this.graphqlAnswers.clear();
   }
 
   private unlink(entry: ArticleEntry): void {

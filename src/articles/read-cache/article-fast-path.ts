@@ -75,7 +75,12 @@ export class ArticleFastPath {
         const cacheControl = reply.getHeader('cache-control');
         if (cacheControl === PUBLIC_CACHE_CONTROL) {
           const surrogate = reply.getHeader('surrogate-key');
-          this.lists.store(since, req.url, payload, typeof surrogate === 'string' ? surrogate : undefined);
+          this.lists.storeList(
+            since,
+            req.url,
+            payload,
+            typeof surrogate === 'string' ? surrogate : undefined,
+          );
         }
       }
       done(null, payload);

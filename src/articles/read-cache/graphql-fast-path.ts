@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { MetricsService } from '../../observability/metrics.service';
+import { ArticleCache } from './article-cache';
+import { recorderOf, startRecording } from './graphql-answer-cache';
+
+interface GraphqlBody {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+}
+
+/**
+ * Anonymous GraphQL article pages answered from the GraphQL answer cache before Nest and Apollo
+ * run. Only JSON POSTs are looked up (the GraphQL-over-HTTP form that needs no CSRF check); the
+ * key is the whole request as sent, with its Accept header. A miss goes on to Apollo with a
+ * recorder, and its answer is kept if the recorder says it may be (see graphqlAnswerPlugin).
+ */
+@Injectable()
+export class GraphqlFastPath {
+  constructor(
+    private readonly articles: ArticleCache,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  register(fastify: FastifyInstance, path: string): void {
+    const answers = this.articles.graphqlAnswers;
+
+    fastify.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+      if (req.method !== 'POST' || req.routeOptions.url !== path || req.headers.authorization !== undefined)
+        return;
+      if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return;
+      const body = req.body as GraphqlBody | null;
+      if (!body || typeof body !== 'object' || Array.isArray(body) || typeof body.query !== 'string') return;
+      if (!this.articles.usable()) return;
+      const key = JSON.stringify([
+        req.headers.accept ?? '',
+        body.query,
+        body.operationName ?? null,
+        body.variables ?? null,
+        body.extensions ?? null,
+      ]);
+      const hit = answers.get(key);
+      if (hit) {
+        this.metrics.recordGraphqlOperation(hit.operationName, 'query', true);
+        return reply
+          .code(200)
+          .header('cache-control', 'no-store')
+          .header('content-type', hit.contentType)
+          .send(hit.body);
+      }
+      startRecording(req, { since: answers.begin(), key, ids: [], cacheable: true });
+    });
+
+    fastify.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {
+      const recorder = recorderOf(req);
+      const contentType = reply.getHeader('content-type');
+      if (
+        recorder?.cacheable &&
+        recorder.ids.length > 0 &&
+        reply.statusCode === 200 &&
+        typeof payload === 'string' &&
+        typeof contentType === 'string' &&
+        this.articles.usable()
+      ) {
+        answers.store(
+          recorder.since,
+          recorder.key,
+          { body: payload, contentType, operationName: recorder.operationName },
+          recorder.ids,
+        );
+      }
+      done(null, payload);
+    });
+  }
+}
