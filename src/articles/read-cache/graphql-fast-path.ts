@@ -67,7 +67,7 @@ export class GraphqlFastPath {
         answers.store(
           recorder.since,
           recorder.key,
-          { body: payload, contentType, operationName: recorder.operationName },
+          { body: Buffer.from(payload, 'utf8'), contentType, operationName: recorder.operationName },
           recorder.ids,
         );
       }
