@@ -56,8 +56,17 @@ export class ArticlesResolver {
 
   @Query(() => ArticleConnection, { description: 'Newest first, or by relevance with filter.q.' })
   @Public()
-  articles(@Args() args: ArticlesArgs, @CurrentPrincipal() who: Principal | null) {
-    return this.service.connection(args.filter ?? {}, args.first, args.after, who);
+  async articles(
+    @Args() args: ArticlesArgs,
+    @CurrentPrincipal() who: Principal | null,
+    @Context() ctx: GraphqlContext,
+  ) {
+    const connection = await this.service.connection(args.filter ?? {}, args.first, args.after, who);
+    recordShown(
+      ctx.req,
+      connection.edges.map((e) => e.node.id),
+    );
+    return connection;
   }
 
   @Mutation(() => Article)

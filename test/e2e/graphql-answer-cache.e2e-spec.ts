@@ -14,10 +14,10 @@ const PAGE = `query Page($slug: String!) {
 }`;
 
 /**
- * Anonymous GraphQL article pages are answered from a cache of whole answers. Each test reads
- * twice (the second read comes from the cache), changes something, and reads once more.
+ * Anonymous GraphQL article pages and lists are answered from a cache of whole answers. Each test
+ * reads twice (the second read comes from the cache), changes something, and reads once more.
  */
-describe('GraphQL answer cache: article pages', () => {
+describe('GraphQL answer cache: article pages and lists', () => {
   let t: TestApp;
   let db: DataSource;
   beforeAll(async () => {
@@ -108,15 +108,35 @@ describe('GraphQL answer cache: article pages', () => {
     expect(rest.body.data[0]).toMatchObject({ reason: 'editor-pick', article: { id: pin.id } });
   });
 
-  it('answers that could miss a later article are never kept: lists, and an article not found', async () => {
+  it('lists are kept at most a second and dropped by any article write or a count they show', async () => {
     const section = await aSection(t, 'Latest');
-    const list = `query($s: String) { articles(filter: { section: $s }, first: 5) { edges { node { id } } } }`;
-    const read = async () => (await t.anonymous.graphql(list, { s: section })).data.articles.edges.length;
-    expect(await read()).toBe(0);
-    expect(await read()).toBe(0);
-    await anArticle(t, { status: 'published', section });
-    expect(await read()).toBe(1);
+    const list = `query($s: String) {
+      articles(filter: { section: $s }, first: 5) { edges { node { id title reactions { count } } } }
+    }`;
+    const read = async () =>
+      (await t.anonymous.graphql(list, { s: section })).data.articles.edges.map((e: any) => e.node);
+    expect(await read()).toEqual([]);
+    expect(await read()).toEqual([]);
+    const first = await anArticle(t, { status: 'published', section });
+    expect((await read()).map((n: any) => n.id)).toEqual([first.id]);
 
+    await db.query(
+      `INSERT INTO article_reactions (article_id, type, count) VALUES ($1, 'veryGood', 3)
+       ON CONFLICT (article_id, type) DO UPDATE SET count = 3`,
+      [first.id],
+    );
+    await t.dateline.app
+      .get(ClusterBus)
+      .publish(REACTIONS_CHANGED, { articleId: first.id, type: 'veryGood', count: 3 });
+    expect((await read())[0].reactions).toEqual([{ count: 3 }]);
+
+    // A change nothing announces shows once the second is over.
+    await retitleQuietly(first.id, 'Quietly retitled');
+    await new Promise((r) => setTimeout(r, 1100));
+    expect((await read())[0].title).toBe('Quietly retitled');
+  });
+
+  it('an article not found is never kept: it answers as soon as it is published', async () => {
     const slug = unique('soon');
     expect(await page(slug)).toBeNull();
     expect(await page(slug)).toBeNull();

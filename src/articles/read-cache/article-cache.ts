@@ -298,7 +298,7 @@ export class ArticleCache implements OnModuleInit {
       return;
     this.touch(m.articleId);
     this.lists.invalidate([m.articleId]);
-    this.graphqlAnswers.invalidate([m.articleId]);
+    this.graphqlAnswers.countsChanged([m.articleId]);
     const current = this.counts.get(m.articleId);
     if (!current) return;
     if (!current.list.some((c) => c.type === m.type)) {
@@ -324,7 +324,7 @@ export class ArticleCache implements OnModuleInit {
    */
   invalidate(ids: readonly string[]): void {
     this.inflight.clear();
-    this.graphqlAnswers.invalidate(ids);
+    this.graphqlAnswers.articlesChanged(ids);
     for (const id of ids) {
       this.touch(id);
       this.byId.delete(id);

@@ -8,15 +8,18 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { AnswerCache } from './answer-cache';
+import { LIST_TTL_MS } from './list-cache';
 
 /**
- * How long a GraphQL answer is kept at most. Writes and reaction counts drop the answers that
- * show the article at once; this bounds what nothing announces: view counts, and the related
- * and recommended lists, which gain newly published articles within their own time to live.
+ * How long an article page's GraphQL answer is kept at most. Writes and reaction counts drop the
+ * answers that show the article at once; this bounds what nothing announces: view counts, and the
+ * related and recommended lists, which gain newly published articles within their own time to live.
  */
-export const GRAPHQL_ANSWER_TTL_MS = 5 * 60_000;
-const MAX_ANSWERS = 20_000;
-const MAX_BYTES = 128 * 2 ** 20;
+export const GRAPHQL_PAGE_TTL_MS = 5 * 60_000;
+const MAX_PAGES = 20_000;
+const MAX_PAGE_BYTES = 128 * 2 ** 20;
+const MAX_LISTS = 2_000;
+const MAX_LIST_BYTES = 32 * 2 ** 20;
 
 export interface CachedGraphqlAnswer {
   /** Off the heap, so thousands of kept pages do not slow the garbage collector. */
@@ -26,19 +29,65 @@ export interface CachedGraphqlAnswer {
 }
 
 /**
- * Public GraphQL answers of article pages, by their exact request. Kept only for anonymous
- * queries whose every root field is `article`, with no errors, and whose resolvers named every
- * article shown; dropped when any of those articles changes (ArticleCache drives it).
+ * What a kept answer is: an article page (root fields all `article`), dropped when an article it
+ * shows changes; or a list (root fields `articles`, perhaps with `article`), dropped on any
+ * article write like the REST lists, and kept at most LIST_TTL_MS.
+ */
+export type AnswerKind = 'page' | 'list';
+
+export interface AnswerSince {
+  page: number;
+  list: number;
+}
+
+/**
+ * Public GraphQL answers by their exact request. Kept only for anonymous queries of the two kinds
+ * above, with no errors, whose resolvers named every article shown (ArticleCache drives the
+ * invalidation).
  */
 @Injectable()
-export class GraphqlAnswerCache extends AnswerCache<CachedGraphqlAnswer> {
-  constructor() {
-    super({
-      ttlMs: GRAPHQL_ANSWER_TTL_MS,
-      max: MAX_ANSWERS,
-      maxSize: MAX_BYTES,
-      sizeOf: (a) => a.body.length,
-    });
+export class GraphqlAnswerCache {
+  private readonly pages = new AnswerCache<CachedGraphqlAnswer>({
+    ttlMs: GRAPHQL_PAGE_TTL_MS,
+    max: MAX_PAGES,
+    maxSize: MAX_PAGE_BYTES,
+    sizeOf: (a) => a.body.length,
+  });
+  private readonly lists = new AnswerCache<CachedGraphqlAnswer>({
+    ttlMs: LIST_TTL_MS,
+    max: MAX_LISTS,
+    maxSize: MAX_LIST_BYTES,
+    sizeOf: (a) => a.body.length,
+  });
+
+  get(key: string): CachedGraphqlAnswer | undefined {
+    return this.pages.get(key) ?? this.lists.get(key);
+  }
+
+  begin(): AnswerSince {
+    return { page: this.pages.begin(), list: this.lists.begin() };
+  }
+
+  store(kind: AnswerKind, since: AnswerSince, key: string, answer: CachedGraphqlAnswer, ids: string[]): void {
+    if (kind === 'page') this.pages.store(since.page, key, answer, ids);
+    else this.lists.store(since.list, key, answer, ids);
+  }
+
+  /** These articles' reaction counts changed: drop the answers that show them. */
+  countsChanged(ids: readonly string[]): void {
+    this.pages.invalidate(ids);
+    this.lists.invalidate(ids);
+  }
+
+  /** These articles were written: drop the pages that show them, and every list. */
+  articlesChanged(ids: readonly string[]): void {
+    this.pages.invalidate(ids);
+    this.lists.clear();
+  }
+
+  clear(): void {
+    this.pages.clear();
+    this.lists.clear();
   }
 }
 
@@ -46,10 +95,12 @@ const RECORDER = Symbol('dateline:graphql-answer');
 
 /** What one anonymous GraphQL request showed, while it runs, to decide whether to keep it. */
 export interface AnswerRecorder {
-  since: number;
+  since: AnswerSince;
   key: string;
   ids: string[];
   cacheable: boolean;
+  /** Set once the operation is known. */
+  kind?: AnswerKind;
   operationName?: string;
 }
 
@@ -75,32 +126,43 @@ export function recordUncacheable(req: object | undefined): void {
   if (recorder) recorder.cacheable = false;
 }
 
-const pageQueries = new WeakMap<DocumentNode, Map<string, boolean>>();
+const kinds = new WeakMap<DocumentNode, Map<string, AnswerKind | null>>();
 
-/** A query whose root fields (through fragments) are all `article` (or `__typename`). */
-function isArticlePageQuery(document: DocumentNode, operation: OperationDefinitionNode): boolean {
-  if (operation.operation !== OperationTypeNode.QUERY) return false;
+/**
+ * 'page' for a query whose root fields (through fragments) are all `article`, 'list' when they
+ * are `articles` and `article`, null otherwise (never kept).
+ */
+function answerKind(document: DocumentNode, operation: OperationDefinitionNode): AnswerKind | null {
+  if (operation.operation !== OperationTypeNode.QUERY) return null;
   const fragments = new Map(
     document.definitions.flatMap((d) =>
       d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [],
     ),
   );
+  const names = new Set<string>();
   const seen = new Set<string>();
-  const rootOnly = (set: SelectionSetNode): boolean =>
+  const collect = (set: SelectionSetNode): boolean =>
     set.selections.every((s) => {
-      if (s.kind === Kind.FIELD) return s.name.value === 'article' || s.name.value === '__typename';
-      if (s.kind === Kind.INLINE_FRAGMENT) return rootOnly(s.selectionSet);
+      if (s.kind === Kind.FIELD) {
+        names.add(s.name.value);
+        return true;
+      }
+      if (s.kind === Kind.INLINE_FRAGMENT) return collect(s.selectionSet);
       const fragment = fragments.get(s.name.value);
       if (!fragment || seen.has(s.name.value)) return false;
       seen.add(s.name.value);
-      return rootOnly(fragment.selectionSet);
+      return collect(fragment.selectionSet);
     });
-  return rootOnly(operation.selectionSet);
+  if (!collect(operation.selectionSet)) return null;
+  names.delete('__typename');
+  if ([...names].some((n) => n !== 'article' && n !== 'articles')) return null;
+  if (names.has('articles')) return 'list';
+  return names.has('article') ? 'page' : null;
 }
 
 /**
  * The Apollo side of the GraphQL answer cache: a request being recorded stays cacheable only if
- * it is an article-page query (decided once per document) and answers without errors.
+ * it is a page or list query (decided once per document) and answers without errors.
  */
 export function graphqlAnswerPlugin(): NonNullable<ApolloDriverConfig['plugins']>[number] {
   return {
@@ -111,12 +173,13 @@ export function graphqlAnswerPlugin(): NonNullable<ApolloDriverConfig['plugins']
         didResolveOperation: ({ document, operation, operationName }) => {
           recorder.operationName = operationName ?? undefined;
           const name = operationName ?? '';
-          let byName = pageQueries.get(document);
-          if (!byName) pageQueries.set(document, (byName = new Map<string, boolean>()));
-          let page = byName.get(name);
-          if (page === undefined)
-            byName.set(name, (page = !!operation && isArticlePageQuery(document, operation)));
-          if (!page) recorder.cacheable = false;
+          let byName = kinds.get(document);
+          if (!byName) kinds.set(document, (byName = new Map<string, AnswerKind | null>()));
+          let kind = byName.get(name);
+          if (kind === undefined)
+            byName.set(name, (kind = operation ? answerKind(document, operation) : null));
+          if (kind) recorder.kind = kind;
+          else recorder.cacheable = false;
           return Promise.resolve();
         },
         willSendResponse: ({ response, errors }) => {

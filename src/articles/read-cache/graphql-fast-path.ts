@@ -12,8 +12,8 @@ interface GraphqlBody {
 }
 
 /**
- * Anonymous GraphQL article pages answered from the GraphQL answer cache before Nest and Apollo
- * run. Only JSON POSTs are looked up (the GraphQL-over-HTTP form that needs no CSRF check); the
+ * Anonymous GraphQL article pages and article lists answered from the GraphQL answer cache before
+ * Nest and Apollo run. Only JSON POSTs are looked up (the GraphQL-over-HTTP form that needs no CSRF check); the
  * key is the whole request as sent, with its Accept header. A miss goes on to Apollo with a
  * recorder, and its answer is kept if the recorder says it may be (see graphqlAnswerPlugin).
  */
@@ -58,13 +58,15 @@ export class GraphqlFastPath {
       const contentType = reply.getHeader('content-type');
       if (
         recorder?.cacheable &&
-        recorder.ids.length > 0 &&
+        recorder.kind &&
+        (recorder.kind === 'list' || recorder.ids.length > 0) &&
         reply.statusCode === 200 &&
         typeof payload === 'string' &&
         typeof contentType === 'string' &&
         this.articles.usable()
       ) {
         answers.store(
+          recorder.kind,
           recorder.since,
           recorder.key,
           { body: Buffer.from(payload, 'utf8'), contentType, operationName: recorder.operationName },
