@@ -92,7 +92,15 @@ export class ArticleReader {
    */
   publicEntry(key: IdOrSlug): Promise<ArticleEntry | null> {
     const hit = this.cache.get(key);
-    if (hit) return Promise.resolve(hit);
+    if (hit) {
+      // Read again ahead of its time to live, in the background: no reader waits for it.
+      if (this.cache.dueForRefresh(hit)) this.fillEntry(key).catch(() => undefined);
+      return Promise.resolve(hit);
+    }
+    return this.fillEntry(key);
+  }
+
+  private fillEntry(key: IdOrSlug): Promise<ArticleEntry | null> {
     return this.cache.fill(key, async (since) => {
       // From the primary: a lagging replica could put an already replaced version in the cache,
       // which would then outlive the invalidation that should have removed it.

@@ -17,7 +17,8 @@ export interface SourceArticle {
  * How long an article's related ids are kept. A change to the article itself (its pins, tags,
  * section, text) drops them at once, and articles that stop being public drop out of every
  * answer at once (the ids are turned into articles on each read); a newly published article
- * joins other articles' lists within this time (editors pin a follow-up to show it at once).
+ * joins other articles' lists within this time (each list lives a random 50–100 % of it; editors
+ * pin a follow-up to show it at once).
  * Working a list out costs tens of milliseconds of database time, so it is not done per read.
  */
 export const RELATED_TTL_MS = 10 * 60_000;
@@ -27,7 +28,11 @@ const RELATED_POOL = 15;
 /** Related articles: editor pins, then shared tags, the section and its ancestors, similar text. */
 @Injectable()
 export class RelatedService implements OnModuleInit {
-  private readonly kept = new AnswerCache<RelatedRow[]>({ ttlMs: RELATED_TTL_MS, max: 50_000 });
+  private readonly kept = new AnswerCache<RelatedRow[]>({
+    ttlMs: RELATED_TTL_MS,
+    spreadTtl: true,
+    max: 50_000,
+  });
 
   constructor(
     private readonly repo: RelatedRepository,

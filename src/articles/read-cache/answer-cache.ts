@@ -4,6 +4,11 @@ export interface AnswerCacheOptions<T> {
   /** At most this old, whatever happens. */
   ttlMs: number;
   max: number;
+  /**
+   * Each answer lives a random share (50–100 %) of ttlMs, so answers filled together do not all
+   * expire together.
+   */
+  spreadTtl?: boolean;
   /** A bound on memory besides `max`: the total of `sizeOf` over the answers kept. */
   maxSize?: number;
   sizeOf?: (value: T) => number;
@@ -28,9 +33,13 @@ export class AnswerCache<T> {
   private readonly filling = new Map<string, Promise<void>>();
   private seq = 0;
   private clearedAt = 0;
+  private readonly ttlMs: number;
+  private readonly spreadTtl: boolean;
   private readonly changedAt = new Map<string, number>();
 
   constructor(options: AnswerCacheOptions<T>) {
+    this.ttlMs = options.ttlMs;
+    this.spreadTtl = options.spreadTtl === true;
     this.answers = new LRUCache<string, Kept<T>>({
       max: options.max,
       ttl: options.ttlMs,
@@ -79,7 +88,8 @@ export class AnswerCache<T> {
     if (this.clearedAt > since) return;
     if (ids.some((id) => (this.changedAt.get(id) ?? 0) > since)) return;
     const unique = [...new Set(ids)];
-    this.answers.set(key, { value, ids: unique });
+    const ttl = this.spreadTtl ? Math.round(this.ttlMs * (0.5 + 0.5 * Math.random())) : this.ttlMs;
+    this.answers.set(key, { value, ids: unique }, { ttl });
     for (const id of unique) {
       const set = this.shownIn.get(id) ?? new Set<string>();
       set.add(key);

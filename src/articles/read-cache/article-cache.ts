@@ -27,6 +27,13 @@ const MAX_BYTES = 512 * 2 ** 20;
  * and a gap in bus delivery clears the cache. This bounds view counts, which nothing publishes.
  */
 const ARTICLE_TTL_MS = 5 * 60_000;
+/**
+ * A read between these shares of the time to live (spread at random, so entries filled together
+ * are not all read again together) refreshes the entry in the background: a hot article is never
+ * missed in front of a reader, and its view count is never older than the time to live.
+ */
+const REFRESH_FROM = 0.5;
+const REFRESH_SPREAD = 0.4;
 /** How many changes are remembered to stop an older fill from storing (see `begin`). */
 const MAX_REMEMBERED_CHANGES = 50_000;
 
@@ -57,6 +64,8 @@ export interface ArticleEntry {
   id: string;
   slug: string;
   publishedAtMs: number;
+  /** When a read should refresh it in the background (see REFRESH_FROM). */
+  refreshAt: number;
   related: string[];
   surrogateKey: string;
   body: Buffer;
@@ -141,6 +150,13 @@ export class ArticleCache implements OnModuleInit {
     return entry;
   }
 
+  /** True once per entry, when it is due for its background refresh. */
+  dueForRefresh(entry: ArticleEntry): boolean {
+    if (Date.now() < entry.refreshAt) return false;
+    entry.refreshAt = Number.POSITIVE_INFINITY;
+    return true;
+  }
+
   /**
    * Reads an article once for every concurrent miss on the same key. `read` gets the value of
    * `begin()` for its `store`. A change drops the fills in flight, so a read that starts after
@@ -204,6 +220,7 @@ export class ArticleCache implements OnModuleInit {
       id: article.id,
       slug: article.slug,
       publishedAtMs: article.publishedAt ? Date.parse(article.publishedAt) : Number.POSITIVE_INFINITY,
+      refreshAt: Date.now() + ARTICLE_TTL_MS * (REFRESH_FROM + REFRESH_SPREAD * Math.random()),
       related,
       surrogateKey: [...new Set(articleKeys(article))].join(' '),
       body,

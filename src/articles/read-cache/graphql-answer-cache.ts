@@ -11,11 +11,12 @@ import { AnswerCache } from './answer-cache';
 import { LIST_TTL_MS } from './list-cache';
 
 /**
- * How long an article page's GraphQL answer is kept at most. Writes and reaction counts drop the
- * answers that show the article at once; this bounds what nothing announces: view counts, and the
- * related and recommended lists, which gain newly published articles within their own time to live.
+ * How long an article page's GraphQL answer is kept at most (each one a random 50–100 % of it).
+ * Writes and reaction counts drop the answers that show the article at once; this bounds what
+ * nothing announces: view counts, and the related and recommended lists, which gain newly
+ * published articles within the related lists' own time to live (the same 10 minutes).
  */
-export const GRAPHQL_PAGE_TTL_MS = 5 * 60_000;
+export const GRAPHQL_PAGE_TTL_MS = 10 * 60_000;
 const MAX_PAGES = 20_000;
 const MAX_PAGE_BYTES = 128 * 2 ** 20;
 const MAX_LISTS = 2_000;
@@ -49,6 +50,7 @@ export interface AnswerSince {
 export class GraphqlAnswerCache {
   private readonly pages = new AnswerCache<CachedGraphqlAnswer>({
     ttlMs: GRAPHQL_PAGE_TTL_MS,
+    spreadTtl: true,
     max: MAX_PAGES,
     maxSize: MAX_PAGE_BYTES,
     sizeOf: (a) => a.body.length,
