@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify';
+import { stringify } from 'csv-stringify/sync';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -258,10 +258,13 @@ export class ImportRepository {
     if (!rows.length) return;
     if (!manager.queryRunner) throw new Error('insertArticles needs the transaction it writes in');
     const client = (await manager.queryRunner.connect()) as PoolClient;
+    // Every string quoted: an empty one stays empty, a missing value (unquoted) is NULL.
+    const csv = stringify(
+      rows.map((r, i) => copyRecord(ids[i], r)),
+      { quoted_string: true },
+    );
     await pipeline(
-      Readable.from(rows.map((r, i) => copyRecord(ids[i], r))),
-      // Every string quoted: an empty one stays empty, a missing value (unquoted) is NULL.
-      stringify({ quoted_string: true }),
+      Readable.from([csv]),
       client.query(
         copyFrom(
           `COPY articles (id, slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
