@@ -160,6 +160,35 @@ describe('POST /imports with NDJSON: per-line errors, dry runs, idempotent re-im
     expect(events.map((e) => e.event)).toContain('article.published');
   });
 
+  it('text that CSV or COPY treat specially is stored as the article writer stores it', async () => {
+    const tricky = {
+      title: 'Quotes "inside", commas, a back\\slash, \\N and \\.',
+      dateline: 'LINE\nBREAK',
+      byline: 'carriage\r\nreturn',
+      source: '\\.',
+      excerpt: 'NULL',
+      bodyText: 'First "para", with\ttab.\n\n\\.\n\nLast',
+      status: 'draft',
+    };
+    // Without a body: body_html and body_text are empty strings, never NULL.
+    for (const input of [tricky, { title: 'No body at all', status: 'draft' }]) {
+      const posted = await t.editor.post('/api/v1/articles', { ...input, slug: unique('posted') });
+      expect(posted.status).toBe(201);
+      const slug = unique('imported');
+      const imported = await postImport(t.editor, ndjson([{ ...input, slug }]), 'application/x-ndjson');
+      expect(imported.body).toMatchObject({ created: 1, failed: 0 });
+      const rows: Record<string, unknown>[] = await db.query(
+        `SELECT title, subtitle, dateline, byline, source, excerpt, body, body_html, body_text, section_id,
+                hero_image, status, published_at, search::text AS search
+           FROM articles WHERE slug = ANY($1) ORDER BY slug = $2`,
+        [[slug, posted.body.slug], slug],
+      );
+      expect(rows).toHaveLength(2);
+      expect(rows[1]).toEqual(rows[0]);
+      expect(rows[1].title).toBe(input.title);
+    }
+  });
+
   it('other content types are 415; other routes still refuse NDJSON; a line with __proto__ changes no prototype', async () => {
     expectProblem(await postImport(t.editor, 'a,b\n', 'text/csv'), 415);
     expectProblem(await postImport(t.editor, '<html></html>', 'application/xml'), 415);

@@ -1,7 +1,7 @@
 import { parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
 import { SAFE_MEDIA_URL, type Block } from './blocks';
-import { plainText, serializeInline, type DomNode } from './inline';
+import { collapseWhitespace, plainText, serializeInline, type DomNode } from './inline';
 
 /** What survives the first pass over `bodyHtml`: block structure and the inline allowlist. */
 const BODY_OPTIONS: sanitizeHtml.IOptions = {
@@ -44,11 +44,11 @@ const INLINE_TAGS = new Set(['b', 'strong', 'i', 'em', 'a', 'span', 'br', 'cite'
 const CONTAINERS = new Set(['div', 'section', 'article']);
 
 function textOf(node: DomNode): string {
-  return plainText(serializeInline(node.children)).replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(plainText(serializeInline(node.children))).trim();
 }
 
 function inlineOf(nodes: DomNode[] | undefined): string {
-  return serializeInline(nodes).replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(serializeInline(nodes)).trim();
 }
 
 function findAll(node: DomNode, name: string): DomNode[] {

@@ -58,12 +58,20 @@ export function serializeInline(nodes: DomNode[] | undefined): string {
   return out;
 }
 
+/**
+ * `s.replace(/\s+/g, ' ')`: every whitespace run as one space. Most text has nothing to collapse
+ * (single spaces only), and the test is far cheaper than a replace that rebuilds the string.
+ */
+export function collapseWhitespace(s: string): string {
+  return /\s\s|[^\S ]/.test(s) ? s.replace(/\s+/g, ' ') : s;
+}
+
 /** Cleans block text that arrived as markup: the allowlist sanitiser first, then our serialiser. */
 export function cleanInline(text: string): string {
   // No markup and no entities: the sanitiser and the parser would give the text back as it is.
-  if (!/[<&\u0000]/.test(text)) return escapeText(text).replace(/\s+/g, ' ').trim();
+  if (!/[<&\u0000]/.test(text)) return collapseWhitespace(escapeText(text)).trim();
   const sanitized = sanitizeHtml(text, INLINE_OPTIONS);
-  return serializeInline(parseDocument(sanitized).children).replace(/\s+/g, ' ').trim();
+  return collapseWhitespace(serializeInline(parseDocument(sanitized).children)).trim();
 }
 
 /** The plain text of block text (tags dropped, entities decoded). */

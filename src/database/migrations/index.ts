@@ -3,6 +3,7 @@ import { CreateArticles1795951000000 } from './1795951000000-CreateArticles';
 import { CreateWebhooks1795952000000 } from './1795952000000-CreateWebhooks';
 import { CreateReactionsAndViews1795953000000 } from './1795953000000-CreateReactionsAndViews';
 import { CreateCuratedRankings1795955000000 } from './1795955000000-CreateCuratedRankings';
+import { Lz4ArticleCompression1795956000000 } from './1795956000000-Lz4ArticleCompression';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   CreateWebhooks1795952000000,
   CreateReactionsAndViews1795953000000,
   CreateCuratedRankings1795955000000,
+  Lz4ArticleCompression1795956000000,
 ];
