@@ -34,8 +34,9 @@ export interface Scenario {
   baseline?: string;
   run(ctx: BenchContext): Promise<Measurement>;
   /**
-   * Unmeasured, once before the first round (caches, JIT, connection pools). Without it the
-   * scenario runs once for a few seconds. Reads rotating over every slug read each slug once.
+   * Unmeasured, before the first round (caches, JIT, connection pools) and again before each
+   * later round. Without it the scenario runs once for a few seconds before the first round.
+   * Reads rotating over every slug read each slug once.
    */
   warmUp?(ctx: BenchContext): Promise<unknown>;
 }
