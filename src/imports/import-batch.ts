@@ -27,6 +27,8 @@ export interface BatchResult {
   updated: number;
   unchanged: number;
   errors: { line: number; externalId: string | null; message: string }[];
+  /** Articles created or changed: the read caches drop them once the batch commits. */
+  writtenIds: string[];
 }
 
 export interface BatchOptions {
@@ -58,7 +60,7 @@ export async function writeImportBatch(
   lines: BatchLine[],
   options: BatchOptions,
 ): Promise<BatchResult> {
-  const result: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [] };
+  const result: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [], writtenIds: [] };
   const failed = new Set<BatchLine>();
   const fail = (l: BatchLine, errors: FieldError[] | string) => {
     failed.add(l);
@@ -230,6 +232,7 @@ export async function writeImportBatch(
     ...updates.map((p, i) => ({ id: updatedIds[i], p: p.prepared })),
   ];
   const ids = written.map((w) => w.id);
+  result.writtenIds = ids;
   await repo.replaceLinks(
     manager,
     'article_tags',

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SectionsService } from '../sections/sections.service';
 import type { EntityManager, QueryRunner } from 'typeorm';
+import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
 import type { ArticleStatus, ArticleImportInput, ImportItem } from './import-line';
@@ -61,6 +62,8 @@ export class ImportService {
     @Inject(IMPORT_EVENTS) private readonly events: ImportEvents,
     /** This instance's section tree cache, dropped when an import made sections (others expire it). */
     @Optional() private readonly sectionCache?: SectionsService,
+    /** The read caches (here, and on other instances through the ClusterBus). */
+    @Optional() private readonly invalidation?: CacheInvalidation,
   ) {}
 
   async run(source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
@@ -98,7 +101,11 @@ export class ImportService {
       if (lines.length) {
         if (!summary.dryRun) await r.startTransaction();
         const result = await this.writeWithFallback(r.manager, lines, options);
-        if (!summary.dryRun) await r.commitTransaction();
+        if (!summary.dryRun) {
+          await r.commitTransaction();
+          // Committed: no read cache may show these articles' earlier versions from now on.
+          this.invalidation?.articlesChanged(result.writtenIds);
+        }
         summary.created += result.created;
         summary.updated += result.updated;
         summary.unchanged += result.unchanged;
@@ -206,7 +213,7 @@ export class ImportService {
       if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
       await runner.query('ROLLBACK TO SAVEPOINT import_batch');
     }
-    const total: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [] };
+    const total: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [], writtenIds: [] };
     for (const line of lines) {
       await runner.query('SAVEPOINT import_line');
       try {
@@ -216,6 +223,7 @@ export class ImportService {
         total.updated += r.updated;
         total.unchanged += r.unchanged;
         total.errors.push(...r.errors);
+        total.writtenIds.push(...r.writtenIds);
       } catch (err) {
         if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
         await runner.query('ROLLBACK TO SAVEPOINT import_line');

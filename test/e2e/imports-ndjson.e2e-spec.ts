@@ -189,6 +189,26 @@ describe('POST /imports with NDJSON: per-line errors, dry runs, idempotent re-im
     }
   });
 
+  it('an article changed by an import shows its new version on the very next public read', async () => {
+    const externalId = unique('cached');
+    const line = (title: string) =>
+      ndjson([{ externalId, title, bodyText: 'Same body.', status: 'published' }]);
+    expect((await postImport(t.editor, line('Before the import'), 'application/x-ndjson')).body.created).toBe(
+      1,
+    );
+    const slug = (await db.query(`SELECT slug FROM articles WHERE external_id = $1`, [externalId]))[0].slug;
+    const page = `query($slug: String!) { article(slug: $slug) { title } }`;
+    for (let i = 0; i < 2; i++) {
+      expect((await t.anonymous.get(`/api/v1/articles/${slug}`)).body.title).toBe('Before the import');
+      expect((await t.anonymous.graphql(page, { slug })).data.article.title).toBe('Before the import');
+    }
+    expect((await postImport(t.editor, line('After the import'), 'application/x-ndjson')).body.updated).toBe(
+      1,
+    );
+    expect((await t.anonymous.get(`/api/v1/articles/${slug}`)).body.title).toBe('After the import');
+    expect((await t.anonymous.graphql(page, { slug })).data.article.title).toBe('After the import');
+  });
+
   it('other content types are 415; other routes still refuse NDJSON; a line with __proto__ changes no prototype', async () => {
     expectProblem(await postImport(t.editor, 'a,b\n', 'text/csv'), 415);
     expectProblem(await postImport(t.editor, '<html></html>', 'application/xml'), 415);
