@@ -116,6 +116,25 @@ function toSnapshot(r: SnapshotRow): StoredSnapshot {
 export class ImportRepository {
   constructor(readonly dataSource: DataSource) {}
 
+  private copy?: Promise<boolean>;
+
+  /**
+   * Whether the server takes COPY FROM STDIN: PostgreSQL does; the embedded PGlite, served over
+   * pglite-socket, does not, and gets the INSERT over one array per column instead. Asked on the
+   * writer's own connection: PGlite holds every other connection while a transaction is open.
+   */
+  private copySupported(manager: EntityManager): Promise<boolean> {
+    this.copy ??= manager
+      .query(`SELECT version() AS v`)
+      .then((rows: { v: string }[]) => !/\bPGlite\b/.test(rows[0]?.v ?? ''))
+      .catch((err: unknown) => {
+        // Asked again next time: a failed question is no answer.
+        this.copy = undefined;
+        throw err;
+      });
+    return this.copy;
+  }
+
   /** Transaction-scoped advisory locks, taken in one sorted pass so two imports cannot deadlock. */
   async lockKeys(manager: EntityManager, keys: string[]): Promise<void> {
     if (!keys.length) return;
@@ -252,10 +271,22 @@ export class ImportRepository {
 
   /**
    * New articles in one COPY, with the ids the batch gave them (on the manager's connection, so in
-   * its transaction). COPY spares PostgreSQL parsing and planning one array per column.
+   * its transaction). COPY spares PostgreSQL parsing and planning one array per column; where the
+   * server has no COPY (the embedded database), one INSERT over those arrays.
    */
   async insertArticles(manager: EntityManager, ids: string[], rows: ArticleWriteRow[]): Promise<void> {
     if (!rows.length) return;
+    if (!(await this.copySupported(manager))) {
+      await manager.query(
+        `INSERT INTO articles (id, slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
+           body_html, body_text, section_id, hero_image, status, published_at, content_hash)
+         SELECT ($${ROW_PARAMS + 1}::uuid[])[ord], slug, external_id, title, subtitle, dateline, byline, source,
+           excerpt, body::jsonb, body_html, body_text, section_id, hero_image::jsonb, status, published_at, content_hash
+           FROM ${UNNEST_ROWS}`,
+        [...rowParams(rows), ids],
+      );
+      return;
+    }
     if (!manager.queryRunner) throw new Error('insertArticles needs the transaction it writes in');
     const client = (await manager.queryRunner.connect()) as PoolClient;
     // Every string quoted: an empty one stays empty, a missing value (unquoted) is NULL.
