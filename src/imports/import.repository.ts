@@ -1,11 +1,11 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import { stringify } from 'csv-stringify/sync';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ArticleSnapshot, HeroImageValue } from '../articles/article-input';
+import { copyTextRows } from '../database/copy-text';
 import type { ArticleStatus } from '../articles/article-status';
 import type { ArticleWriteRow } from '../articles/article.repository';
 import type { Block } from '../articles/body/blocks';
@@ -289,18 +289,13 @@ export class ImportRepository {
     }
     if (!manager.queryRunner) throw new Error('insertArticles needs the transaction it writes in');
     const client = (await manager.queryRunner.connect()) as PoolClient;
-    // Every string quoted: an empty one stays empty, a missing value (unquoted) is NULL.
-    const csv = stringify(
-      rows.map((r, i) => copyRecord(ids[i], r)),
-      { quoted_string: true },
-    );
     await pipeline(
-      Readable.from([csv]),
+      Readable.from([copyTextRows(rows.map((r, i) => copyRecord(ids[i], r)))]),
       client.query(
         copyFrom(
           `COPY articles (id, slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
              body_html, body_text, section_id, hero_image, status, published_at, content_hash)
-           FROM STDIN WITH (FORMAT csv)`,
+           FROM STDIN`,
         ),
       ),
     );

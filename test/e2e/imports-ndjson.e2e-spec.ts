@@ -163,6 +163,7 @@ describe('POST /imports with NDJSON: per-line errors, dry runs, idempotent re-im
   it('text that CSV or COPY treat specially is stored as the article writer stores it', async () => {
     const tricky = {
       title: 'Quotes "inside", commas, a back\\slash, \\N and \\.',
+      subtitle: 'a\ttab, a lone\rreturn, \\t and \\n as typed, ends in a backslash\\',
       dateline: 'LINE\nBREAK',
       byline: 'carriage\r\nreturn',
       source: '\\.',
