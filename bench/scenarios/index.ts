@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenario';
 import { rankingsPopular, rankingsTrending, recommendations, relatedArticles } from './lists';
-import { cliImport } from './imports';
+import { bareRowsBaseline, cliImport } from './imports';
 import {
   baselineArticleBySlug,
   graphqlArticlePage,
@@ -23,5 +23,6 @@ export const SCENARIOS: Scenario[] = [
   rankingsTrending,
   relatedArticles,
   recommendations,
+  bareRowsBaseline,
   cliImport,
 ];
