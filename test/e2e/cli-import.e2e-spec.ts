@@ -6,7 +6,7 @@ import { ndjson } from '../support/imports';
 import { runNode } from '../support/spawned-server';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
-const cms = (args: string[]) => runNode('dist/cli/main.js', args);
+const cms = (args: string[], env?: Record<string, string>) => runNode('dist/cli/main.js', args, env);
 
 describe('npm run cms -- import / export / seed-demo', () => {
   let t: TestApp;
@@ -118,5 +118,45 @@ describe('npm run cms -- import / export / seed-demo', () => {
     expect(seeded.stdout).toMatch(/demo loaded: \d+ sections, \d+ articles/);
     const again = await cms(['seed-demo']);
     expect(again.stdout).toContain('0 sections, 0 articles');
+  });
+});
+
+const redisUrl = process.env.TEST_REDIS_URL;
+if (!redisUrl)
+  console.log('Skipped the direct import invalidation test: TEST_REDIS_URL is not set (.ci/run sets it).');
+
+(redisUrl ? describe : describe.skip)('npm run cms -- import, direct mode, with REDIS_URL', () => {
+  let t: TestApp;
+  let dir: string;
+  beforeAll(async () => {
+    t = await startTestApp({ redisUrl });
+    dir = mkdtempSync(join(tmpdir(), 'cms-import-redis-'));
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await t.close();
+  });
+
+  it("a running server's next read shows what the import changed, though its caches held the old version", async () => {
+    const externalId = unique('cli-cached');
+    const file = join(dir, `${externalId}.ndjson`);
+    const importTitle = async (title: string) => {
+      writeFileSync(file, ndjson([{ externalId, title, bodyText: 'Same body.', status: 'published' }]));
+      const run = await cms(['import', file, '--json'], { REDIS_URL: redisUrl as string });
+      expect(run.status).toBe(0);
+      return JSON.parse(run.stdout) as { created: number; updated: number };
+    };
+    expect(await importTitle('Before the import')).toMatchObject({ created: 1 });
+    const db = t.dateline.app.get(DataSource);
+    const slug = (await db.query(`SELECT slug FROM articles WHERE external_id = $1`, [externalId]))[0].slug;
+    const page = `query($slug: String!) { article(slug: $slug) { title } }`;
+    // Read twice: the second answer comes from the caches.
+    for (let i = 0; i < 2; i++) {
+      expect((await t.anonymous.get(`/api/v1/articles/${slug}`)).body.title).toBe('Before the import');
+      expect((await t.anonymous.graphql(page, { slug })).data.article.title).toBe('Before the import');
+    }
+    expect(await importTitle('After the import')).toMatchObject({ updated: 1 });
+    expect((await t.anonymous.get(`/api/v1/articles/${slug}`)).body.title).toBe('After the import');
+    expect((await t.anonymous.graphql(page, { slug })).data.article.title).toBe('After the import');
   });
 });

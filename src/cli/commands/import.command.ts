@@ -3,6 +3,8 @@ import { open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { SingleBar, Presets } from 'cli-progress';
 import type { Command } from 'commander';
+import { CacheInvalidation } from '../../common/cache/cache-invalidation';
+import { ClusterBus } from '../../common/cluster/cluster-bus';
 import { DomainError } from '../../common/errors/domain-error';
 import { loadConfig } from '../../config/config';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../../imports/import-line';
@@ -113,9 +115,17 @@ async function importDirect(
   opts: ImportCommandOptions,
   onError: (e: ImportLineError) => void,
 ): Promise<ImportSummary> {
-  return withDatabase(async (ds) => {
+  return withDatabase(async (ds, config) => {
     await requireMigrated(ds);
-    const service = new ImportService(new ImportRepository(ds), outboxOnly(new OutboxRepository()));
+    // With REDIS_URL, running servers drop what each committed batch changed from their read
+    // caches, as they do for an import they run themselves. Without it they cannot be told.
+    const bus = config.redisUrl ? new ClusterBus(config) : undefined;
+    const service = new ImportService(
+      new ImportRepository(ds),
+      outboxOnly(new OutboxRepository()),
+      undefined,
+      bus && new CacheInvalidation(bus),
+    );
     const progress = new Progress(size);
     const source = createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(
       new Transform({
@@ -144,6 +154,8 @@ async function importDirect(
       throw err;
     } finally {
       progress.stop();
+      // Sends what is still queued, then disconnects.
+      await bus?.onModuleDestroy();
     }
   });
 }
