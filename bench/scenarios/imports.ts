@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { createWriteStream, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { once } from 'node:events';
@@ -11,8 +11,18 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { IMPORT_BATCH_SIZE } from '../../src/imports/import.service';
 import type { Scenario } from '../scenario';
 
-/** Where the built command line is (npm run bench builds src first). */
-const CLI = resolve(process.cwd(), 'dist/cli/main.js');
+/**
+ * The command line as `npm run cms` starts it (package.json's `cms` script, with its Node flags),
+ * run here without npm in between. npm run bench builds src first.
+ */
+function cliCommand(): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(process.cwd(), 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const [node, ...args] = pkg.scripts.cms.split(/\s+/);
+  if (node !== 'node') throw new Error(`the cms script does not start with node: ${pkg.scripts.cms}`);
+  return [process.execPath, ...args];
+}
 const TIME = '/usr/bin/time';
 
 const WORDS =
@@ -116,15 +126,11 @@ export const cliImport: Scenario = {
     try {
       await writeImportFile(file, count, prefix);
       const withTime = existsSync(TIME);
-      const args = [CLI, 'import', file, '--create-sections', '--json'];
-      const child = spawn(
-        withTime ? TIME : process.execPath,
-        withTime ? ['-v', process.execPath, ...args] : args,
-        {
-          env: { PATH: process.env.PATH ?? '', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
+      const [node, ...args] = [...cliCommand(), 'import', file, '--create-sections', '--json'];
+      const child = spawn(withTime ? TIME : node, withTime ? ['-v', node, ...args] : args, {
+        env: { PATH: process.env.PATH ?? '', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

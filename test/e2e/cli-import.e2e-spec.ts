@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,6 +111,19 @@ describe('npm run cms -- import / export / seed-demo', () => {
     expect(exported.stdout).toContain(`"slug":"${run}"`);
     const refused = await cms(['--url', t.url, '--key', 'wrong', 'import', file]);
     expect(refused.status).toBe(1);
+  });
+
+  it('npm run cms starts Node with flags this Node accepts (they keep a long import in less memory)', () => {
+    const root = join(__dirname, '../..');
+    const script = (
+      JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { cms: string } }
+    ).scripts.cms;
+    const [node, ...args] = script.split(/\s+/);
+    expect(node).toBe('node');
+    const run = spawnSync(process.execPath, [...args, 'import', '--help'], { cwd: root, encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('--create-sections');
   });
 
   it('seed-demo loads the demo newsroom (again: only what is missing)', async () => {
