@@ -1,4 +1,4 @@
-import { copyTextField, copyTextRows } from './copy-text';
+import { copyTextChunks, copyTextField } from './copy-text';
 
 describe('COPY text format', () => {
   it('escapes backslash, newline, carriage return and tab, and nothing else', () => {
@@ -8,15 +8,17 @@ describe('COPY text format', () => {
   });
 
   it('writes NULL as \\N and an empty string as nothing', () => {
-    expect(copyTextRows([[null, '', 'x']])).toBe('\\N\t\tx\n');
+    expect([...copyTextChunks([[null, '', 'x']])]).toEqual(['\\N\t\tx\n']);
   });
 
-  it('ends every row with a newline', () => {
-    expect(
-      copyTextRows([
-        ['a', 'b'],
-        ['c\td', null],
-      ]),
-    ).toBe('a\tb\nc\\td\t\\N\n');
+  it('ends every row with a newline and cuts chunks only between rows', () => {
+    const rows = [
+      ['a', 'b'],
+      ['c\td', null],
+      ['e', 'f'],
+    ];
+    expect([...copyTextChunks(rows)]).toEqual(['a\tb\nc\\td\t\\N\ne\tf\n']);
+    expect([...copyTextChunks(rows, 5)]).toEqual(['a\tb\nc\\td\t\\N\n', 'e\tf\n']);
+    expect([...copyTextChunks([])]).toEqual([]);
   });
 });

@@ -14,12 +14,24 @@ export function copyTextField(value: string | null): string {
   return NEEDS_ESCAPE.test(value) ? value.replace(ESCAPABLE, (c) => ESCAPES[c]) : value;
 }
 
-/** The rows as one COPY text chunk. */
-export function copyTextRows(rows: (string | null)[][]): string {
+/**
+ * The rows as COPY text in chunks of about `chunkChars` characters. One string for a whole batch
+ * would be megabytes, flattened in V8's large-object space (and twice as large once any value has
+ * a character beyond Latin-1, as an excerpt's "…" has): fresh pages each time, whose page faults
+ * cost an import more than the copying itself.
+ */
+export function* copyTextChunks(
+  rows: Iterable<(string | null)[]>,
+  chunkChars = 32 * 1024,
+): Generator<string> {
   let out = '';
   for (const row of rows) {
     for (let i = 0; i < row.length; i++) out += (i ? '\t' : '') + copyTextField(row[i]);
     out += '\n';
+    if (out.length >= chunkChars) {
+      yield out;
+      out = '';
+    }
   }
-  return out;
+  if (out) yield out;
 }

@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { ArticleSnapshot, HeroImageValue } from '../articles/article-input';
-import { copyTextRows } from '../database/copy-text';
+import { copyTextChunks } from '../database/copy-text';
 import type { ArticleStatus } from '../articles/article-status';
 import type { ArticleWriteRow } from '../articles/article.repository';
 import type { Block } from '../articles/body/blocks';
@@ -290,7 +290,7 @@ export class ImportRepository {
     if (!manager.queryRunner) throw new Error('insertArticles needs the transaction it writes in');
     const client = (await manager.queryRunner.connect()) as PoolClient;
     await pipeline(
-      Readable.from([copyTextRows(rows.map((r, i) => copyRecord(ids[i], r)))]),
+      Readable.from(copyTextChunks(rows.map((r, i) => copyRecord(ids[i], r)))),
       client.query(
         copyFrom(
           `COPY articles (id, slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,

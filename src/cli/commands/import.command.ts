@@ -127,7 +127,7 @@ async function importDirect(
       bus && new CacheInvalidation(bus),
     );
     const progress = new Progress(size);
-    const source = createReadStream(file, { highWaterMark: 256 * 1024 }).pipe(
+    const source = createReadStream(file, { highWaterMark: 64 * 1024 }).pipe(
       new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           progress.bytes(chunk.length);
