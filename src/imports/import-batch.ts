@@ -3,12 +3,12 @@ import type { EntityManager } from 'typeorm';
 import type { FieldError } from '../common/errors/domain-error';
 import type { ArticleWriteRow } from '../articles/article.repository';
 import type { ImportEvents } from './import-events';
-import type { ArticleImportInput } from './import-line';
 import {
   baseSlug,
   isPublic,
   prepareArticle,
   type ExistingArticle,
+  type LineFields,
   type PreparedArticle,
   type PreparedBody,
   type ResolvedRefs,
@@ -17,9 +17,10 @@ import type { ImportRepository } from './import.repository';
 
 export interface BatchLine {
   line: number;
-  input: ArticleImportInput;
+  /** The line without its body fields: `body` has what they gave. */
+  input: LineFields;
   /** Computed ahead (while the previous batch is being written). */
-  body?: PreparedBody;
+  body: PreparedBody;
 }
 
 export interface BatchResult {
@@ -73,8 +74,7 @@ export async function writeImportBatch(
   const now = new Date();
 
   // Keys: the externalId, else the slug. Slugs made from titles are locked too (as the writer does).
-  const slugKey = (i: ArticleImportInput) =>
-    i.externalId === undefined ? (i.slug ?? baseSlug(i.title)) : null;
+  const slugKey = (i: LineFields) => (i.externalId === undefined ? (i.slug ?? baseSlug(i.title)) : null);
   const locks: string[] = [];
   for (const { input } of lines) {
     if (input.externalId !== undefined) locks.push(`import-ext:${input.externalId}`);
@@ -307,7 +307,7 @@ function slugCandidates(base: string): string[] {
 }
 
 function resolveRefs(
-  input: ArticleImportInput,
+  input: LineFields,
   sectionIds: Map<string, string>,
   related: { id: string; slug: string }[],
 ): ResolvedRefs | { errors: FieldError[] } {

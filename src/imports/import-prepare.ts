@@ -48,6 +48,9 @@ export interface PreparedBody {
   excerpt: string | null;
 }
 
+/** A line once its body is converted: the body's source fields are no longer kept. */
+export type LineFields = Omit<ArticleImportInput, 'body' | 'bodyHtml' | 'bodyText'>;
+
 export function prepareBody(input: ArticleImportInput): PreparedBody {
   const body = bodyFromInput(input);
   const blocks = body?.blocks ?? [];
@@ -92,12 +95,12 @@ function schedule(
  * Returns the field errors instead when the line cannot be written.
  */
 export function prepareArticle(
-  input: ArticleImportInput,
+  input: LineFields,
   slug: string,
   refs: ResolvedRefs,
   existing: ExistingArticle | null,
   now: Date,
-  body: PreparedBody = prepareBody(input),
+  body: PreparedBody,
 ): PreparedArticle | { errors: FieldError[] } {
   const errors: FieldError[] = [...body.errors];
   const blocks = body.blocks;

@@ -154,7 +154,10 @@ export class ImportService {
           const key = lineKey(item.input);
           if (keys.has(key)) await flush(item.line - 1, true);
           keys.add(key);
-          batch.push({ line: item.line, input: item.input, body: prepareBody(item.input) });
+          // The body's source text is not needed once converted: the batch waiting for a writer
+          // keeps only the blocks and their renderings.
+          const { body: _body, bodyHtml: _html, bodyText: _text, ...input } = item.input;
+          batch.push({ line: item.line, input, body: prepareBody(item.input) });
           if (batch.length >= IMPORT_BATCH_SIZE) await flush(item.line);
         }
       }
