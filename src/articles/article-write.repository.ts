@@ -1,31 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ArticleStatus } from './article-status';
-import type { ArticleWriteRow } from './article.repository';
+import { articleRowValues, type ArticleWriteRow } from './article.repository';
 
 /** Every write to the articles tables; each method runs inside the caller's transaction. */
-/** An article row's values in the column order of the INSERT and UPDATE below. */
-function rowValues(row: ArticleWriteRow): unknown[] {
-  return [
-    row.slug,
-    row.externalId,
-    row.title,
-    row.subtitle,
-    row.dateline,
-    row.byline,
-    row.source,
-    row.excerpt,
-    JSON.stringify(row.body),
-    row.bodyHtml,
-    row.bodyText,
-    row.sectionId,
-    row.heroImage ? JSON.stringify(row.heroImage) : null,
-    row.status,
-    row.publishedAt,
-    row.contentHash,
-  ];
-}
-
 @Injectable()
 export class ArticleWriteRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -66,7 +44,7 @@ export class ArticleWriteRepository {
       `INSERT INTO articles (slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
          body_html, body_text, section_id, hero_image, status, published_at, content_hash)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9::jsonb,$10,$11,$12,$13::jsonb,$14,$15,$16) RETURNING id`,
-      rowValues(row),
+      articleRowValues(row),
     );
     return rows[0].id;
   }
@@ -77,7 +55,7 @@ export class ArticleWriteRepository {
          excerpt=$9, body=$10::jsonb, body_html=$11, body_text=$12, section_id=$13, hero_image=$14::jsonb,
          status=$15, published_at=$16, content_hash=$17, updated_at=now()
        WHERE id=$1`,
-      [id, ...rowValues(row)],
+      [id, ...articleRowValues(row)],
     );
   }
 

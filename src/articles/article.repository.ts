@@ -67,6 +67,32 @@ export interface ArticleWriteRow {
   contentHash: string;
 }
 
+/**
+ * An article row's values in the order every write names its columns: slug, external_id, title,
+ * subtitle, dateline, byline, source, excerpt, body, body_html, body_text, section_id, hero_image,
+ * status, published_at, content_hash (the JSON columns as JSON text).
+ */
+export function articleRowValues(row: ArticleWriteRow): (string | Date | null)[] {
+  return [
+    row.slug,
+    row.externalId,
+    row.title,
+    row.subtitle,
+    row.dateline,
+    row.byline,
+    row.source,
+    row.excerpt,
+    JSON.stringify(row.body),
+    row.bodyHtml,
+    row.bodyText,
+    row.sectionId,
+    row.heroImage ? JSON.stringify(row.heroImage) : null,
+    row.status,
+    row.publishedAt,
+    row.contentHash,
+  ];
+}
+
 export interface ListFilter {
   publicOnly: boolean;
   sectionIds?: string[];

@@ -7,7 +7,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import type { ArticleSnapshot, HeroImageValue } from '../articles/article-input';
 import { copyTextChunks } from '../database/copy-text';
 import type { ArticleStatus } from '../articles/article-status';
-import type { ArticleWriteRow } from '../articles/article.repository';
+import { articleRowValues, type ArticleWriteRow } from '../articles/article.repository';
 import type { Block } from '../articles/body/blocks';
 import type { ExistingArticle } from './import-prepare';
 
@@ -367,47 +367,13 @@ const UNNEST_ROWS = `unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::
   $16::text[]) WITH ORDINALITY AS r(slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
   body_html, body_text, section_id, hero_image, status, published_at, content_hash, ord)`;
 
-/** One article as a COPY record, in insertArticles' column order. */
+/** One article as a COPY record, in insertArticles' column order (its id first). */
 function copyRecord(id: string, r: ArticleWriteRow): (string | null)[] {
-  return [
-    id,
-    r.slug,
-    r.externalId,
-    r.title,
-    r.subtitle,
-    r.dateline,
-    r.byline,
-    r.source,
-    r.excerpt,
-    JSON.stringify(r.body),
-    r.bodyHtml,
-    r.bodyText,
-    r.sectionId,
-    r.heroImage ? JSON.stringify(r.heroImage) : null,
-    r.status,
-    r.publishedAt?.toISOString() ?? null,
-    r.contentHash,
-  ];
+  return [id, ...articleRowValues(r)].map((v) => (v instanceof Date ? v.toISOString() : v));
 }
 
+/** One array per column, in UNNEST_ROWS' order. */
 function rowParams(rows: ArticleWriteRow[]): unknown[] {
-  const col = <K extends keyof ArticleWriteRow>(k: K) => rows.map((r) => r[k]);
-  return [
-    col('slug'),
-    col('externalId'),
-    col('title'),
-    col('subtitle'),
-    col('dateline'),
-    col('byline'),
-    col('source'),
-    col('excerpt'),
-    rows.map((r) => JSON.stringify(r.body)),
-    col('bodyHtml'),
-    col('bodyText'),
-    col('sectionId'),
-    rows.map((r) => (r.heroImage ? JSON.stringify(r.heroImage) : null)),
-    col('status'),
-    col('publishedAt'),
-    col('contentHash'),
-  ];
+  const values = rows.map(articleRowValues);
+  return Array.from({ length: ROW_PARAMS }, (_, column) => values.map((v) => v[column]));
 }
