@@ -1,7 +1,5 @@
 import { DataSource } from 'typeorm';
-import { REACTIONS_CHANGED } from '../../src/common/cache/cache-invalidation';
-import { ClusterBus } from '../../src/common/cluster/cluster-bus';
-import { aSection, anArticle } from '../support/article-factory';
+import { aSection, anArticle, setReactionCount } from '../support/article-factory';
 import { clientViewed } from '../support/signals';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -74,14 +72,7 @@ describe('GraphQL answer cache: article pages and lists', () => {
       'Sibling, retitled',
     );
 
-    await db.query(
-      `INSERT INTO article_reactions (article_id, type, count) VALUES ($1, 'veryGood', 9)
-       ON CONFLICT (article_id, type) DO UPDATE SET count = 9`,
-      [sibling.id],
-    );
-    await t.dateline.app
-      .get(ClusterBus)
-      .publish(REACTIONS_CHANGED, { articleId: sibling.id, type: 'veryGood', count: 9 });
+    await setReactionCount(t, sibling.id, 9);
     const reacted = await page(a.slug);
     expect(reacted.related.find((r: any) => r.article.id === sibling.id).article.reactions).toEqual([
       { count: 9 },
@@ -120,14 +111,7 @@ describe('GraphQL answer cache: article pages and lists', () => {
     const first = await anArticle(t, { status: 'published', section });
     expect((await read()).map((n: any) => n.id)).toEqual([first.id]);
 
-    await db.query(
-      `INSERT INTO article_reactions (article_id, type, count) VALUES ($1, 'veryGood', 3)
-       ON CONFLICT (article_id, type) DO UPDATE SET count = 3`,
-      [first.id],
-    );
-    await t.dateline.app
-      .get(ClusterBus)
-      .publish(REACTIONS_CHANGED, { articleId: first.id, type: 'veryGood', count: 3 });
+    await setReactionCount(t, first.id, 3);
     expect((await read())[0].reactions).toEqual([{ count: 3 }]);
 
     // A change nothing announces shows once the second is over.

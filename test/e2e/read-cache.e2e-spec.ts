@@ -1,8 +1,8 @@
 import { DataSource } from 'typeorm';
-import { CACHE_INVALIDATE, REACTIONS_CHANGED } from '../../src/common/cache/cache-invalidation';
+import { CACHE_INVALIDATE } from '../../src/common/cache/cache-invalidation';
 import { ClusterBus } from '../../src/common/cluster/cluster-bus';
 import { ArticleCache } from '../../src/articles/read-cache/article-cache';
-import { aSection, anArticle } from '../support/article-factory';
+import { aSection, anArticle, setReactionCount } from '../support/article-factory';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
 const PAGE = `query Page($slug: String!) {
@@ -33,15 +33,6 @@ describe('Read cache: the next read after a write shows it', () => {
       expect(await page(slug)).not.toBeNull();
     }
   };
-  /** What the reactions feature does after its commit: the row changes, then the bus says so. */
-  const setReactions = async (articleId: string, count: number) => {
-    await t.dateline.app.get(DataSource).query(
-      `INSERT INTO article_reactions (article_id, type, count) VALUES ($1, 'veryGood', $2)
-       ON CONFLICT (article_id, type) DO UPDATE SET count = EXCLUDED.count`,
-      [articleId, count],
-    );
-    await t.dateline.app.get(ClusterBus).publish(REACTIONS_CHANGED, { articleId, type: 'veryGood', count });
-  };
 
   it('an article update, a section rename and a reaction count show on the very next read', async () => {
     const section = await aSection(t, 'Harbours');
@@ -58,10 +49,10 @@ describe('Read cache: the next read after a write shows it', () => {
     expect((await rest(a.slug)).body.section.name).toBe('Ports');
     expect((await page(a.slug)).breadcrumb.at(-1).name).toBe('Ports');
 
-    await setReactions(a.id, 41);
+    await setReactionCount(t, a.id, 41);
     expect((await rest(a.slug)).body.reactions).toEqual([{ articleId: a.id, type: 'veryGood', count: 41 }]);
     expect((await page(a.slug)).reactions).toEqual([{ type: 'veryGood', count: 41 }]);
-    await setReactions(a.id, 42);
+    await setReactionCount(t, a.id, 42);
     expect((await rest(a.id)).body.reactions[0].count).toBe(42);
     expect((await page(a.slug)).reactions[0].count).toBe(42);
   });
@@ -75,7 +66,7 @@ describe('Read cache: the next read after a write shows it', () => {
     expect((await rest(a.slug)).body.relatedArticles[0].title).toBe('Pinned, retitled');
     expect((await page(a.slug)).relatedArticles[0].title).toBe('Pinned, retitled');
 
-    await setReactions(pinned.id, 7);
+    await setReactionCount(t, pinned.id, 7);
     expect((await rest(a.slug)).body.relatedArticles[0].reactions[0].count).toBe(7);
     expect((await page(a.slug)).relatedArticles[0].reactions[0].count).toBe(7);
 
@@ -156,7 +147,7 @@ describe('Read cache: the next read after a write shows it', () => {
       first.id,
     ]);
 
-    await setReactions(first.id, 5);
+    await setReactionCount(t, first.id, 5);
     const list = await t.anonymous.get(url);
     expect(list.body.data[1].reactions[0].count).toBe(5);
 
@@ -172,7 +163,7 @@ describe('Read cache: the next read after a write shows it', () => {
     expect(first.headers.get('cache-control')).toContain('public');
     expect(first.headers.get('surrogate-key')).toContain(`article:${a.id}`);
     expect((await t.anonymous.get(`/api/v1/articles/${a.slug}`, { 'if-none-match': etag })).status).toBe(304);
-    await setReactions(a.id, 3);
+    await setReactionCount(t, a.id, 3);
     const after = await t.anonymous.get(`/api/v1/articles/${a.slug}`, { 'if-none-match': etag });
     expect(after.status).toBe(200);
     expect(after.headers.get('etag')).not.toBe(etag);

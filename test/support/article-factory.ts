@@ -1,3 +1,6 @@
+import { DataSource } from 'typeorm';
+import { REACTIONS_CHANGED } from '../../src/common/cache/cache-invalidation';
+import { ClusterBus } from '../../src/common/cluster/cluster-bus';
 import type { TestApp } from './test-app';
 import { unique } from './test-app';
 
@@ -23,3 +26,16 @@ export async function anArticle(t: TestApp, fields: Record<string, unknown> = {}
 }
 
 export const published = (fields: Record<string, unknown> = {}) => ({ status: 'published', ...fields });
+
+/**
+ * What the reactions feature does after its commit: an article's `veryGood` count is set in the
+ * database, then the bus announces it (the read caches keep counts from these messages).
+ */
+export async function setReactionCount(t: TestApp, articleId: string, count: number): Promise<void> {
+  await t.dateline.app.get(DataSource).query(
+    `INSERT INTO article_reactions (article_id, type, count) VALUES ($1, 'veryGood', $2)
+     ON CONFLICT (article_id, type) DO UPDATE SET count = EXCLUDED.count`,
+    [articleId, count],
+  );
+  await t.dateline.app.get(ClusterBus).publish(REACTIONS_CHANGED, { articleId, type: 'veryGood', count });
+}
