@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import type { Redis } from 'ioredis';
 import { ClusterBus } from '../../src/common/cluster/cluster-bus';
 import { testConfig } from '../support/test-app';
 
@@ -43,4 +45,32 @@ describe('The cluster bus carries messages between instances', () => {
     expect(onB).toEqual([{ article: 'x', count: 3 }]);
     await Promise.all([a.onModuleDestroy(), b.onModuleDestroy()]);
   });
+
+  itRedis(
+    'a channel asked for while the connection is still coming up, or across a reconnection, still gets its messages',
+    async () => {
+      const a = new ClusterBus(testConfig({ redisUrl }));
+      const b = new ClusterBus(testConfig({ redisUrl }));
+      // The moment that lost every subscription: connected, but not yet ready.
+      const subscriber = (b as unknown as { subscriber: Redis }).subscriber;
+      await once(subscriber, 'connect');
+      const channel = `test.${Date.now()}.early`;
+      const onB: unknown[] = [];
+      b.subscribe(channel, (m) => onB.push(m));
+      /** Publishes `token` until B has it (a message sent before B listens is lost, as it should be). */
+      const heard = async (token: string) => {
+        for (let i = 0; i < 100 && !onB.some((m) => (m as { token: string }).token === token); i++) {
+          if (b.deliveryEpoch >= 0) await a.publish(channel, { token });
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(onB).toContainEqual({ token });
+      };
+      await heard('before');
+      const epoch = b.deliveryEpoch;
+      subscriber.disconnect(true);
+      await waitFor(() => (b.deliveryEpoch > epoch ? true : undefined));
+      await heard('after');
+      await Promise.all([a.onModuleDestroy(), b.onModuleDestroy()]);
+    },
+  );
 });

@@ -23,17 +23,28 @@ export class ClusterBus implements OnModuleDestroy {
   private readonly subscribed = new Set<string>();
   private readonly prefix: string;
   private connections = 0;
+  /** The subscriber is connected and subscribed to every channel asked for so far. */
+  private listening = false;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.local.setMaxListeners(0);
     this.prefix = 'dateline:';
     if (config.redisUrl) {
       this.publisher = new Redis(config.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 });
-      this.subscriber = new Redis(config.redisUrl, { lazyConnect: false });
+      // The subscriber subscribes itself on every (re)connection, once the connection is ready.
+      // ioredis's ready check sends INFO, which a connection already in subscriber mode refuses:
+      // a SUBSCRIBE queued before the check made it drop the connection and come back with no
+      // subscriptions, and the instance then missed every message, silently.
+      this.subscriber = new Redis(config.redisUrl, {
+        lazyConnect: false,
+        enableReadyCheck: false,
+        autoResubscribe: false,
+      });
       for (const client of [this.publisher, this.subscriber]) {
         client.on('error', (err: Error) => this.logger.warn(`Redis: ${err.message}`));
       }
-      this.subscriber.on('ready', () => this.connections++);
+      this.subscriber.on('ready', () => void this.listen());
+      this.subscriber.on('close', () => (this.listening = false));
       this.subscriber.on('message', (channel: string, raw: string) => {
         if (!channel.startsWith(this.prefix)) return;
         try {
@@ -56,7 +67,21 @@ export class ClusterBus implements OnModuleDestroy {
    */
   get deliveryEpoch(): number {
     if (!this.subscriber) return 0;
-    return this.subscriber.status === 'ready' ? this.connections : -1;
+    return this.listening && this.subscriber.status === 'ready' ? this.connections : -1;
+  }
+
+  /** Subscribes a fresh connection to every channel; messages count from then on. */
+  private async listen(): Promise<void> {
+    const subscriber = this.subscriber as Redis;
+    const channels = [...this.subscribed].map((c) => this.prefix + c);
+    try {
+      if (channels.length) await subscriber.subscribe(...channels);
+      this.connections++;
+      this.listening = true;
+    } catch (err) {
+      // The connection broke meanwhile: its next 'ready' tries again.
+      this.logger.warn(`Redis subscribe failed: ${(err as Error).message}`);
+    }
   }
 
   /** Delivers to every instance's subscribers (this one's too). */
@@ -73,10 +98,11 @@ export class ClusterBus implements OnModuleDestroy {
     this.local.on(channel, handler);
     if (this.subscriber && !this.subscribed.has(channel)) {
       this.subscribed.add(channel);
-      this.subscriber.subscribe(this.prefix + channel).catch((err: Error) => {
-        this.subscribed.delete(channel);
-        this.logger.error(`Redis subscribe to ${channel} failed: ${err.message}`);
-      });
+      // Not connected yet: the next 'ready' subscribes to it with the others.
+      if (this.subscriber.status === 'ready')
+        this.subscriber.subscribe(this.prefix + channel).catch((err: Error) => {
+          this.logger.error(`Redis subscribe to ${channel} failed: ${err.message}`);
+        });
     }
     return () => this.local.off(channel, handler);
   }
