@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import type { ArticleStatus } from '../articles/article-status';
 import { ImportRepository, type StoredSnapshot } from './import.repository';
+import { rankingLine, sectionLine } from './site-lines';
 
 /** Articles read per query of an export (the cursor's page). */
 export const EXPORT_PAGE_SIZE = 500;
@@ -13,10 +14,13 @@ export interface ExportFilter {
 }
 
 /**
- * Every (not trashed) article as NDJSON in the import format, page by page with a keyset cursor
- * on the slug, so memory stays flat and two databases with the same articles export the same
- * bytes. Reader data (reactions, views) is left out: an export moves content, and a re-import
- * never changes the counts anyway.
+ * A site as NDJSON in the import format: the section tree (`"kind": "section"` lines, parents
+ * first), every article outside the trash (lines without `kind`, oldest first, page by page with
+ * a keyset cursor so memory stays flat), then the curated rankings (`"kind": "ranking"`). Imported
+ * into an empty database it rebuilds what readers see, and exports the same bytes again. A
+ * filtered export (section, status, updatedSince) is a selection of articles only. Ids, the
+ * trash and reader data (reactions, views) are left out: an export moves content, and a
+ * re-import never changes the counts anyway.
  */
 @Injectable()
 export class ExportService {
@@ -35,13 +39,23 @@ export class ExportService {
       updatedSince: filter.updatedSince ? new Date(filter.updatedSince) : undefined,
     };
     const repo = this.repo;
+    const whole = !filter.section && !filter.status && !filter.updatedSince;
+    const json = (line: unknown) => `${JSON.stringify(line)}\n`;
     return (async function* () {
+      if (whole) {
+        const sections = (await repo.exportSections()).map((s) => json(sectionLine(s))).join('');
+        if (sections) yield sections;
+      }
       let after: string | null = null;
       for (;;) {
         const page = await repo.exportPage(query, after, EXPORT_PAGE_SIZE);
-        if (page.length) yield page.map((s) => `${JSON.stringify(toImportLine(s))}\n`).join('');
-        if (page.length < EXPORT_PAGE_SIZE) return;
-        after = page[page.length - 1].slug;
+        if (page.length) yield page.map((s) => json(toImportLine(s))).join('');
+        if (page.length < EXPORT_PAGE_SIZE) break;
+        after = page[page.length - 1].id;
+      }
+      if (whole) {
+        const rankings = (await repo.exportRankings()).map((r) => json(rankingLine(r))).join('');
+        if (rankings) yield rankings;
       }
     })();
   }

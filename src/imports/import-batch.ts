@@ -30,12 +30,18 @@ export interface BatchResult {
   errors: { line: number; externalId: string | null; message: string }[];
   /** Articles created or changed: the read caches drop them once the batch commits. */
   writtenIds: string[];
+  /** Lines held back (`defer`): they pin articles not known yet, which may come later in the file. */
+  deferred: BatchLine[];
 }
 
 export interface BatchOptions {
   createSections: boolean;
   author: string | null;
   events: ImportEvents;
+  /** Hold back lines that pin unknown articles instead of failing them. */
+  defer: boolean;
+  /** When the import started: a new article's createdAt is this plus its line number in µs. */
+  startedAt: Date;
 }
 
 /** Slugs tried for a new article before a random suffix: base, base-2 … base-SLUG_TRIES. */
@@ -61,7 +67,14 @@ export async function writeImportBatch(
   lines: BatchLine[],
   options: BatchOptions,
 ): Promise<BatchResult> {
-  const result: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [], writtenIds: [] };
+  const result: BatchResult = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    errors: [],
+    writtenIds: [],
+    deferred: [],
+  };
   const failed = new Set<BatchLine>();
   const fail = (l: BatchLine, errors: FieldError[] | string) => {
     failed.add(l);
@@ -142,7 +155,7 @@ export async function writeImportBatch(
   }
 
   // Sections, made when asked, and related articles, in bulk.
-  const live = lines.filter((l) => !failed.has(l));
+  let live = lines.filter((l) => !failed.has(l));
   const wantedSections = new Map<string, string>();
   for (const { input } of live) {
     if (input.section)
@@ -160,6 +173,10 @@ export async function writeImportBatch(
   );
   const relatedKeys = [...new Set(live.flatMap((l) => l.input.relatedArticles ?? []))];
   const relatedFound = await repo.resolveArticles(manager, relatedKeys);
+  if (options.defer) {
+    result.deferred = pinningUnknown(live, relatedFound, slugOf);
+    live = live.filter((l) => !result.deferred.includes(l));
+  }
 
   // New articles get their ids now, so lines may pin articles made in the same batch.
   const idOf = new Map<BatchLine, string>();
@@ -198,6 +215,7 @@ export async function writeImportBatch(
     manager,
     createdIds,
     creates.map((p) => p.prepared.row),
+    creates.map((p) => createdAtOf(options.startedAt, p.line.line)),
   );
   const updatedIds = updates.map((p) => (p.existing as ExistingArticle).id);
   if (updates.length) {
@@ -298,6 +316,40 @@ export async function enqueueBatchEvents(
       .filter((a) => isPublic(a.row, now))
       .map((a) => ({ event: 'article.updated' as const, payload: payload(a) })),
   ]);
+}
+
+/**
+ * The lines that pin an article neither stored nor written by another line of the batch (one
+ * that is not held back itself). A line is held back whole, so nothing of it is written early.
+ */
+function pinningUnknown(
+  lines: BatchLine[],
+  stored: { id: string; slug: string }[],
+  slugOf: Map<BatchLine, string>,
+): BatchLine[] {
+  const held = new Set<BatchLine>();
+  for (;;) {
+    const known = new Set(stored.flatMap((a) => [a.id, a.slug]));
+    for (const l of lines) if (!held.has(l)) known.add(slugOf.get(l) as string);
+    const more = lines.filter(
+      (l) =>
+        !held.has(l) &&
+        (l.input.relatedArticles ?? []).some((k) => !known.has(k) && !known.has(k.toLowerCase())),
+    );
+    if (!more.length) return lines.filter((l) => held.has(l));
+    for (const l of more) held.add(l);
+  }
+}
+
+/**
+ * The creation time of an imported article: the import's start plus its line number in
+ * microseconds, so articles keep the order of the file (and an export of the new database lists
+ * them as the file did), whichever batch or writer stores them.
+ */
+export function createdAtOf(startedAt: Date, line: number): string {
+  const micros = startedAt.getTime() * 1000 + line;
+  const iso = new Date(Math.floor(micros / 1000)).toISOString();
+  return `${iso.slice(0, -1)}${String(micros % 1000).padStart(3, '0')}Z`;
 }
 
 function slugCandidates(base: string): string[] {

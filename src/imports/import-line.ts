@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/http/id-or-slug.pipe';
 import type { FieldError } from '../common/errors/domain-error';
+import {
+  rankingLineSchema,
+  sectionLineSchema,
+  SITE_LINE_KINDS,
+  type RankingLine,
+  type SectionLine,
+} from './site-lines';
 
 /**
  * One import line: the contract's Article input, as every import format (NDJSON, JSON, RSS, Atom,
@@ -174,12 +181,19 @@ export type ImportBlock = z.output<typeof blockSchema>;
 export type ImportTerm = { slug: string; name?: string };
 export type ImportHeroImage = NonNullable<ArticleImportInput['heroImage']>;
 
-/** One item of an import, in input order. Exactly one of `input`, `skipped`, `error` is set. */
+/**
+ * One item of an import, in input order. Exactly one of `input`, `section`, `ranking`, `skipped`,
+ * `error` is set.
+ */
 export interface ImportItem {
   /** 1-based: the physical line for NDJSON, the item's position for every other format. */
   line: number;
   externalId?: string;
   input?: ArticleImportInput;
+  /** A `"kind": "section"` line of a site export (NDJSON and JSON only). */
+  section?: SectionLine;
+  /** A `"kind": "ranking"` line: a curated ranking (NDJSON and JSON only). */
+  ranking?: RankingLine;
   /** Not an article by design (a WordPress page, a ninjs picture…): counted, never an error. */
   skipped?: true;
   /** Why this item cannot be imported; the other items go on. */
@@ -220,6 +234,34 @@ export function validateImportLine(value: unknown): ValidationResult {
 
 export function formatFieldErrors(errors: FieldError[]): string {
   return errors.map((e) => `${e.path}: ${e.message}`).join('; ');
+}
+
+/**
+ * The item of one line of the native formats (NDJSON, a JSON array): an article, or a section or
+ * ranking line of a site export when it names its `kind`.
+ */
+export function toSiteItem(line: number, candidate: unknown): ImportItem {
+  const kind =
+    typeof candidate === 'object' && candidate !== null && !Array.isArray(candidate)
+      ? (candidate as { kind?: unknown }).kind
+      : undefined;
+  if (kind === undefined) return toImportItem(line, candidate);
+  if (kind === 'section') {
+    const r = sectionLineSchema.safeParse(candidate, { reportInput: true });
+    return r.success
+      ? { line, section: r.data }
+      : { line, error: formatFieldErrors(issuesToFieldErrors(r.error.issues)) };
+  }
+  if (kind === 'ranking') {
+    const r = rankingLineSchema.safeParse(candidate, { reportInput: true });
+    return r.success
+      ? { line, ranking: r.data }
+      : { line, error: formatFieldErrors(issuesToFieldErrors(r.error.issues)) };
+  }
+  return {
+    line,
+    error: `kind: must be one of ${SITE_LINE_KINDS.join(', ')} (or left out for an article)`,
+  };
 }
 
 /** The item for one candidate: validated input, or an error naming the fields. */

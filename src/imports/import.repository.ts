@@ -9,6 +9,7 @@ import { copyTextChunks } from '../database/copy-text';
 import type { ArticleStatus } from '../articles/article-status';
 import { articleRowValues, type ArticleWriteRow } from '../articles/article.repository';
 import type { Block } from '../articles/body/blocks';
+import { SectionRepository } from '../sections/section.repository';
 import type { ExistingArticle } from './import-prepare';
 
 type LinkTable = 'article_tags' | 'article_sections' | 'article_related';
@@ -114,7 +115,12 @@ function toSnapshot(r: SnapshotRow): StoredSnapshot {
 /** Every query of imports and exports; each write runs in the caller's transaction. */
 @Injectable()
 export class ImportRepository {
-  constructor(readonly dataSource: DataSource) {}
+  /** Section rows, for an import's section lines (written in the import's own transaction). */
+  readonly sectionRows: SectionRepository;
+
+  constructor(readonly dataSource: DataSource) {
+    this.sectionRows = new SectionRepository(dataSource);
+  }
 
   private copy?: Promise<boolean>;
 
@@ -239,10 +245,14 @@ export class ImportRepository {
     return rows.map(toSnapshot);
   }
 
-  /** One page of an export, by slug (a keyset cursor; the same order in every database). */
+  /**
+   * One page of an export, oldest first (`createdAt`, then slug: a keyset cursor). An import
+   * gives its new articles creation times in line order, so a site moved by export and import
+   * exports in the same order again.
+   */
   async exportPage(
     filter: { sectionId?: string; status?: ArticleStatus; updatedSince?: Date },
-    afterSlug: string | null,
+    afterId: string | null,
     limit: number,
   ): Promise<StoredSnapshot[]> {
     const where = ['a.deleted_at IS NULL'];
@@ -254,12 +264,40 @@ export class ImportRepository {
     if (filter.sectionId) where.push(`a.section_id = ${p(filter.sectionId)}`);
     if (filter.status) where.push(`a.status = ${p(filter.status)}`);
     if (filter.updatedSince) where.push(`a.updated_at >= ${p(filter.updatedSince)}`);
-    if (afterSlug !== null) where.push(`a.slug > ${p(afterSlug)}`);
+    // The cursor is the last article's id: its stored time keeps every microsecond.
+    if (afterId !== null)
+      where.push(`(a.created_at, a.slug) > (SELECT created_at, slug FROM articles WHERE id = ${p(afterId)})`);
     const rows: SnapshotRow[] = await this.dataSource.query(
-      `${SNAPSHOT_SELECT} WHERE ${where.join(' AND ')} ORDER BY a.slug LIMIT ${Number(limit)}`,
+      `${SNAPSHOT_SELECT} WHERE ${where.join(' AND ')} ORDER BY a.created_at, a.slug LIMIT ${Number(limit)}`,
       params,
     );
     return rows.map(toSnapshot);
+  }
+
+  /** Every section, parents before children (by depth, then slug), for a site export. */
+  async exportSections(): Promise<
+    { slug: string; name: string; description: string | null; parent: string | null }[]
+  > {
+    return this.dataSource.query(
+      `WITH RECURSIVE tree AS (
+         SELECT id, slug, name, description, NULL::text AS parent, 0 AS depth FROM sections WHERE parent_id IS NULL
+         UNION ALL
+         SELECT s.id, s.slug, s.name, s.description, t.slug, t.depth + 1
+           FROM sections s JOIN tree t ON s.parent_id = t.id)
+       SELECT slug, name, description, parent FROM tree ORDER BY depth, slug`,
+    );
+  }
+
+  /** Every curated ranking by slug, its members (outside the trash) by slug, in order. */
+  async exportRankings(): Promise<{ slug: string; title: string; articles: string[] }[]> {
+    return this.dataSource.query(
+      `SELECT r.slug, r.title,
+              coalesce(array_agg(a.slug ORDER BY i.position) FILTER (WHERE a.id IS NOT NULL), '{}') AS articles
+         FROM curated_rankings r
+         LEFT JOIN curated_ranking_items i ON i.ranking_id = r.id
+         LEFT JOIN articles a ON a.id = i.article_id AND a.deleted_at IS NULL
+        GROUP BY r.id ORDER BY r.slug`,
+    );
   }
 
   async sectionId(slug: string): Promise<string | null> {
@@ -274,27 +312,33 @@ export class ImportRepository {
    * its transaction). COPY spares PostgreSQL parsing and planning one array per column; where the
    * server has no COPY (the embedded database), one INSERT over those arrays.
    */
-  async insertArticles(manager: EntityManager, ids: string[], rows: ArticleWriteRow[]): Promise<void> {
+  async insertArticles(
+    manager: EntityManager,
+    ids: string[],
+    rows: ArticleWriteRow[],
+    createdAt: string[],
+  ): Promise<void> {
     if (!rows.length) return;
     if (!(await this.copySupported(manager))) {
       await manager.query(
         `INSERT INTO articles (id, slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
-           body_html, body_text, section_id, hero_image, status, published_at, content_hash)
+           body_html, body_text, section_id, hero_image, status, published_at, content_hash, created_at)
          SELECT ($${ROW_PARAMS + 1}::uuid[])[ord], slug, external_id, title, subtitle, dateline, byline, source,
-           excerpt, body::jsonb, body_html, body_text, section_id, hero_image::jsonb, status, published_at, content_hash
+           excerpt, body::jsonb, body_html, body_text, section_id, hero_image::jsonb, status, published_at, content_hash,
+           ($${ROW_PARAMS + 2}::timestamptz[])[ord]
            FROM ${UNNEST_ROWS}`,
-        [...rowParams(rows), ids],
+        [...rowParams(rows), ids, createdAt],
       );
       return;
     }
     if (!manager.queryRunner) throw new Error('insertArticles needs the transaction it writes in');
     const client = (await manager.queryRunner.connect()) as PoolClient;
     await pipeline(
-      Readable.from(copyTextChunks(rows.map((r, i) => copyRecord(ids[i], r)))),
+      Readable.from(copyTextChunks(rows.map((r, i) => [...copyRecord(ids[i], r), createdAt[i]]))),
       client.query(
         copyFrom(
           `COPY articles (id, slug, external_id, title, subtitle, dateline, byline, source, excerpt, body,
-             body_html, body_text, section_id, hero_image, status, published_at, content_hash)
+             body_html, body_text, section_id, hero_image, status, published_at, content_hash, created_at)
            FROM STDIN`,
         ),
       ),

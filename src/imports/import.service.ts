@@ -4,7 +4,14 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
-import type { ArticleStatus, ArticleImportInput, ImportItem } from './import-line';
+import {
+  formatFieldErrors,
+  type ArticleStatus,
+  type ArticleImportInput,
+  type ImportItem,
+} from './import-line';
+import { writeRankingLine, writeSectionLine, type SiteLineOutcome } from './import-site';
+import type { RankingLine } from './site-lines';
 import { ImportRepository } from './import.repository';
 import { parseImport, type ImportFormat, type ImportSource } from './parsers';
 import { baseSlug, prepareBody } from './import-prepare';
@@ -13,6 +20,11 @@ import { IMPORT_EVENTS, type ImportEvents } from './import-events';
 
 /** Lines per transaction: a failure loses at most this many, and memory stays flat. */
 export const IMPORT_BATCH_SIZE = 250;
+/**
+ * Lines held back at most because they pin an article not known yet (it may come later in the
+ * file, as WordPress's importer back-fills references at the end); beyond it, such lines fail.
+ */
+export const IMPORT_MAX_DEFERRED = 10_000;
 /** application_name of the connection an import runs on (operators can find it in pg_stat_activity). */
 export const IMPORT_APPLICATION_NAME = 'dateline-import';
 
@@ -87,6 +99,16 @@ export class ImportService {
     const runner = runners[0];
     let committedThrough = 0;
     let seenThrough = 0;
+    const startedAt = new Date();
+    // Lines pinning articles not known yet, written again once the rest of the file is.
+    let deferred: BatchLine[] = [];
+    let deferredKeys = new Set<string>();
+    let allowDefer = true;
+    let firstDeferred = Infinity;
+    const rankings: ImportItem[] = [];
+    let sectionsChanged = false;
+    /** Every line up to it is committed (a held-back line stops it short). */
+    const safeThrough = () => Math.min(committedThrough, firstDeferred - 1);
     let processed = 0;
     let batch: BatchLine[] = [];
     let keys = new Set<string>();
@@ -100,7 +122,11 @@ export class ImportService {
     const write = async (r: QueryRunner, lines: BatchLine[], index: number, through: number) => {
       if (lines.length) {
         if (!summary.dryRun) await r.startTransaction();
-        const result = await this.writeWithFallback(r.manager, lines, options);
+        const result = await this.writeWithFallback(r.manager, lines, {
+          ...options,
+          defer: allowDefer && deferred.length < IMPORT_MAX_DEFERRED,
+          startedAt,
+        });
         if (!summary.dryRun) {
           await r.commitTransaction();
           // Committed: no read cache may show these articles' earlier versions from now on.
@@ -110,13 +136,18 @@ export class ImportService {
         summary.updated += result.updated;
         summary.unchanged += result.unchanged;
         for (const e of result.errors) fail(e);
+        for (const l of result.deferred) {
+          deferred.push(l);
+          deferredKeys.add(lineKey(l.input));
+          firstDeferred = Math.min(firstDeferred, l.line);
+        }
       }
       committed.set(index, through);
       while (committed.has(nextToCommit)) {
         committedThrough = committed.get(nextToCommit) as number;
         committed.delete(nextToCommit++);
       }
-      options.onProgress?.({ line: committedThrough, processed });
+      options.onProgress?.({ line: safeThrough(), processed });
     };
     /** `barrier`: every earlier batch commits first (a key seen again must be written after it). */
     const flush = async (through: number, barrier = false) => {
@@ -129,6 +160,30 @@ export class ImportService {
       await slots[slot];
       slots[slot] = write(runners[slot], lines, index, through);
       slots[slot].catch(() => undefined);
+    };
+    /** An article line into the batch; a key seen again waits for the earlier line's commit. */
+    const add = async (line: BatchLine) => {
+      const key = lineKey(line.input);
+      if (deferredKeys.has(key)) {
+        // An earlier line for the same article is held back: this one follows it.
+        deferred.push(line);
+        return;
+      }
+      if (keys.has(key)) await flush(line.line - 1, true);
+      keys.add(key);
+      batch.push(line);
+      if (batch.length >= IMPORT_BATCH_SIZE) await flush(line.line);
+    };
+    /** A section or ranking line, alone in its transaction once every earlier line committed. */
+    const writeSite = async (item: ImportItem) => {
+      await flush(item.line - 1, true);
+      await Promise.all(slots);
+      const outcome = await this.writeSiteLine(runner, item, summary.dryRun);
+      if (typeof outcome === 'object') fail({ line: item.line, externalId: null, message: outcome.message });
+      else {
+        summary[outcome]++;
+        if (item.section && outcome !== 'unchanged') sectionsChanged = true;
+      }
     };
 
     try {
@@ -144,6 +199,8 @@ export class ImportService {
         seenThrough = item.line;
         processed++;
         if (item.skipped) summary.skipped++;
+        else if (item.section) await writeSite(item);
+        else if (item.ranking) rankings.push(item);
         else if (item.error || !item.input)
           fail({
             line: item.line,
@@ -151,18 +208,28 @@ export class ImportService {
             message: item.error ?? 'not an article',
           });
         else {
-          const key = lineKey(item.input);
-          if (keys.has(key)) await flush(item.line - 1, true);
-          keys.add(key);
           // The body's source text is not needed once converted: the batch waiting for a writer
           // keeps only the blocks and their renderings.
           const { body: _body, bodyHtml: _html, bodyText: _text, ...input } = item.input;
-          batch.push({ line: item.line, input, body: prepareBody(item.input) });
-          if (batch.length >= IMPORT_BATCH_SIZE) await flush(item.line);
+          await add({ line: item.line, input, body: prepareBody(item.input) });
         }
       }
       await flush(seenThrough, true);
       await Promise.all(slots);
+      // Held-back lines again, in file order, until a round writes none of them; the last round
+      // holds nothing back, so what still pins an unknown article fails then.
+      while (deferred.length) {
+        const pending = deferred.sort((a, b) => a.line - b.line);
+        deferred = [];
+        deferredKeys = new Set();
+        for (const line of pending) await add(line);
+        await flush(seenThrough, true);
+        await Promise.all(slots);
+        if (deferred.length === pending.length) allowDefer = false;
+      }
+      firstDeferred = Infinity;
+      // Rankings last: their members may be any article of the file.
+      for (const item of rankings) await writeSite(item);
       if (summary.dryRun) await runner.rollbackTransaction();
       summary.errors.sort((a, b) => a.line - b.line);
       return summary;
@@ -176,18 +243,52 @@ export class ImportService {
           'DATABASE_UNAVAILABLE',
           summary.dryRun
             ? 'The database failed during the dry run; nothing was written.'
-            : `The database failed during the import; lines up to ${committedThrough} are committed. Run the same import again to complete it.`,
+            : `The database failed during the import; lines up to ${safeThrough()} are committed. Run the same import again to complete it.`,
           undefined,
-          { retryAfter: 1, processedThroughLine: summary.dryRun ? 0 : committedThrough },
+          { retryAfter: 1, processedThroughLine: summary.dryRun ? 0 : safeThrough() },
         );
       throw err;
     } finally {
-      if (options.createSections) this.sectionCache?.invalidate();
+      if (options.createSections || sectionsChanged) this.sectionCache?.invalidate();
+      // Section names and places show in every breadcrumb.
+      if (sectionsChanged && !summary.dryRun) this.invalidation?.everythingChanged();
       for (const r of runners)
         if (!r.isReleased) {
           await r.query(`RESET application_name`).catch(() => undefined);
           await r.release().catch(() => undefined);
         }
+    }
+  }
+
+  /**
+   * A section or ranking line behind a savepoint (in its own transaction, or in a dry run's), so
+   * a refused line writes nothing and the import goes on.
+   */
+  private async writeSiteLine(
+    runner: QueryRunner,
+    item: ImportItem,
+    dryRun: boolean,
+  ): Promise<'created' | 'updated' | 'unchanged' | { message: string }> {
+    if (!dryRun) await runner.startTransaction();
+    try {
+      await runner.query('SAVEPOINT import_site_line');
+      let outcome: SiteLineOutcome;
+      try {
+        outcome = item.section
+          ? await writeSectionLine(runner.manager, this.repo.sectionRows, item.section)
+          : await writeRankingLine(runner.manager, this.repo, item.ranking as RankingLine);
+      } catch (err) {
+        if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
+        outcome = { errors: [{ path: '(line)', message: lineFailure(err) }] };
+      }
+      if (typeof outcome === 'object') await runner.query('ROLLBACK TO SAVEPOINT import_site_line');
+      else await runner.query('RELEASE SAVEPOINT import_site_line');
+      if (!dryRun) await runner.commitTransaction();
+      return typeof outcome === 'object' ? { message: formatFieldErrors(outcome.errors) } : outcome;
+    } catch (err) {
+      if (!dryRun && runner.isTransactionActive && !runner.isReleased)
+        await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
     }
   }
 
@@ -198,7 +299,7 @@ export class ImportService {
   private async writeWithFallback(
     manager: EntityManager,
     lines: BatchLine[],
-    options: ImportOptions,
+    options: ImportOptions & { defer: boolean; startedAt: Date },
   ): Promise<BatchResult> {
     const runner = manager.queryRunner as QueryRunner;
     const write = (ls: BatchLine[]) =>
@@ -206,6 +307,8 @@ export class ImportService {
         createSections: options.createSections === true,
         author: options.author,
         events: this.events,
+        defer: options.defer,
+        startedAt: options.startedAt,
       });
     await runner.query('SAVEPOINT import_batch');
     try {
@@ -216,7 +319,14 @@ export class ImportService {
       if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
       await runner.query('ROLLBACK TO SAVEPOINT import_batch');
     }
-    const total: BatchResult = { created: 0, updated: 0, unchanged: 0, errors: [], writtenIds: [] };
+    const total: BatchResult = {
+      created: 0,
+      updated: 0,
+      unchanged: 0,
+      errors: [],
+      writtenIds: [],
+      deferred: [],
+    };
     for (const line of lines) {
       await runner.query('SAVEPOINT import_line');
       try {
@@ -227,6 +337,7 @@ export class ImportService {
         total.unchanged += r.unchanged;
         total.errors.push(...r.errors);
         total.writtenIds.push(...r.writtenIds);
+        total.deferred.push(...r.deferred);
       } catch (err) {
         if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
         await runner.query('ROLLBACK TO SAVEPOINT import_line');
@@ -242,7 +353,7 @@ export class ImportService {
 }
 
 /** What makes two lines the same article: the externalId, else the slug (or the title's slug). */
-export function lineKey(input: ArticleImportInput): string {
+export function lineKey(input: Pick<ArticleImportInput, 'externalId' | 'slug' | 'title'>): string {
   return input.externalId !== undefined
     ? `x:${input.externalId}`
     : `s:${input.slug ?? baseSlug(input.title)}`;

@@ -55,7 +55,10 @@ export class ImportsController {
   @RequireRole('editor')
   @ApiBearerAuth()
   @ApiProduces('application/x-ndjson')
-  @ApiOkResponse({ description: 'One Article input a line (the import format), streamed.' })
+  @ApiOkResponse({
+    description:
+      'The import format, streamed. Without filters, the whole site: `"kind": "section"` lines (parents first), one Article input a line (oldest first), then `"kind": "ranking"` lines; imported into an empty database it rebuilds the site. With filters, the selected articles only.',
+  })
   async export(@Query() query: ExportQuery, @Res() reply: FastifyReply): Promise<void> {
     const lines = await this.exports.lines(query);
     await reply

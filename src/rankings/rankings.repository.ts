@@ -116,20 +116,41 @@ export class RankingsRepository {
 
   /** Creates or replaces a list with its members, in one transaction. */
   async putCurated(slug: string, title: string, articleIds: string[]): Promise<void> {
-    await this.dataSource.transaction(async (m: EntityManager) => {
-      const [row]: { id: string }[] = await m.query(
-        `INSERT INTO curated_rankings (slug, title) VALUES ($1, $2)
-         ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, updated_at = now()
-         RETURNING id`,
-        [slug, title],
-      );
-      await m.query(`DELETE FROM curated_ranking_items WHERE ranking_id = $1`, [row.id]);
-      if (articleIds.length)
-        await m.query(
-          `INSERT INTO curated_ranking_items (ranking_id, position, article_id)
-           SELECT $1, p.ord::int, p.id FROM unnest($2::uuid[]) WITH ORDINALITY AS p(id, ord)`,
-          [row.id, articleIds],
-        );
-    });
+    await this.dataSource.transaction((m: EntityManager) => writeCuratedRanking(m, slug, title, articleIds));
   }
+}
+
+/**
+ * Creates or replaces a curated list with its members in the caller's transaction (the API's PUT
+ * and an import's ranking lines): whether it was new, changed or already so.
+ */
+export async function writeCuratedRanking(
+  m: EntityManager,
+  slug: string,
+  title: string,
+  articleIds: string[],
+): Promise<'created' | 'updated' | 'unchanged'> {
+  const before: { title: string; ids: string[] }[] = await m.query(
+    `SELECT r.title, coalesce(array_agg(i.article_id::text ORDER BY i.position)
+                              FILTER (WHERE i.article_id IS NOT NULL), '{}') AS ids
+       FROM curated_rankings r LEFT JOIN curated_ranking_items i ON i.ranking_id = r.id
+      WHERE r.slug = $1 GROUP BY r.id`,
+    [slug],
+  );
+  const old = before[0];
+  if (old && old.title === title && old.ids.join() === articleIds.join()) return 'unchanged';
+  const [row]: { id: string }[] = await m.query(
+    `INSERT INTO curated_rankings (slug, title) VALUES ($1, $2)
+     ON CONFLICT (slug) DO UPDATE SET title = EXCLUDED.title, updated_at = now()
+     RETURNING id`,
+    [slug, title],
+  );
+  await m.query(`DELETE FROM curated_ranking_items WHERE ranking_id = $1`, [row.id]);
+  if (articleIds.length)
+    await m.query(
+      `INSERT INTO curated_ranking_items (ranking_id, position, article_id)
+       SELECT $1, p.ord::int, p.id FROM unnest($2::uuid[]) WITH ORDINALITY AS p(id, ord)`,
+      [row.id, articleIds],
+    );
+  return old ? 'updated' : 'created';
 }

@@ -17,9 +17,14 @@ export class SectionRepository {
   /** Runs fn in a transaction holding the tree lock, so concurrent moves cannot make a cycle. */
   async inTreeTransaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.dataSource.transaction(async (manager) => {
-      await manager.query('SELECT pg_advisory_xact_lock($1)', [SECTION_TREE_LOCK]);
+      await this.lockTree(manager);
       return fn(manager);
     });
+  }
+
+  /** Takes the tree lock for the caller's transaction (an import writing section lines). */
+  async lockTree(manager: EntityManager): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [SECTION_TREE_LOCK]);
   }
 
   async insert(

@@ -4,6 +4,7 @@ import { CreateWebhooks1795952000000 } from './1795952000000-CreateWebhooks';
 import { CreateReactionsAndViews1795953000000 } from './1795953000000-CreateReactionsAndViews';
 import { CreateCuratedRankings1795955000000 } from './1795955000000-CreateCuratedRankings';
 import { Lz4ArticleCompression1795956000000 } from './1795956000000-Lz4ArticleCompression';
+import { ArticlesCreationOrderIndex1796010000000 } from './1796010000000-ArticlesCreationOrderIndex';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   CreateReactionsAndViews1795953000000,
   CreateCuratedRankings1795955000000,
   Lz4ArticleCompression1795956000000,
+  ArticlesCreationOrderIndex1796010000000,
 ];

@@ -1,5 +1,5 @@
 import sjson from 'secure-json-parse';
-import { toImportItem, type ImportItem } from '../import-line';
+import { toSiteItem, type ImportItem } from '../import-line';
 import { malformed, readAllText, type ImportSource, type ParseOptions } from './import-source';
 import { jsonErrorMessage } from './ndjson.parser';
 
@@ -31,6 +31,6 @@ export async function* parseJsonArray(
       yield { line: i + 1, error: jsonErrorMessage(e) };
       continue;
     }
-    yield toImportItem(i + 1, value);
+    yield toSiteItem(i + 1, value);
   }
 }

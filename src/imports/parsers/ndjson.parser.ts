@@ -1,7 +1,7 @@
 import { pipeline } from 'node:stream';
 import sjson from 'secure-json-parse';
 import split2 from 'split2';
-import { toImportItem, type ImportItem } from '../import-line';
+import { toSiteItem, type ImportItem } from '../import-line';
 import { malformed, toReadable, type ImportSource, type ParseOptions } from './import-source';
 
 const DEFAULT_MAX_LINE_BYTES = 10 * 1024 * 1024;
@@ -53,7 +53,7 @@ export async function* parseNdjson(
         yield { line, error: jsonErrorMessage(e) };
         continue;
       }
-      yield toImportItem(line, value);
+      yield toSiteItem(line, value);
     }
   } catch (e) {
     if (e instanceof Error && e.message === 'maximum buffer reached') {
