@@ -202,7 +202,7 @@ describe('a site export moves a whole site', () => {
       rmSync(dir, { recursive: true, force: true });
       await target.drop();
     }
-  });
+  }, 180_000); // four command-line runs, each a Node start-up
 });
 
 describe('site lines in an import', () => {
