@@ -1,5 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
+import { DEFAULT_PAGE_SIZE } from '../common/graphql/limits';
+import type { PageWindow } from '../common/pagination/connection';
+import { decodeCursor, encodeCursor, type KeysetPosition } from '../common/pagination/cursor';
 import { parseIdOrSlug, type IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { SectionRef } from '../sections/section.model';
@@ -33,24 +36,18 @@ export type ArticleRecord = Omit<
 
 export interface Page<T> {
   items: { cursor: string; node: T }[];
-  hasNextPage: boolean;
+  startCursor: string | null;
   endCursor: string | null;
+  /**
+   * Whether items follow the page / precede it in the list. The side the page was read toward is
+   * known from its own query; the other side (past a cursor given) is asked of the database only
+   * when called.
+   */
+  hasNextPage: () => Promise<boolean>;
+  hasPreviousPage: () => Promise<boolean>;
 }
 
-function encodeCursor(kind: 'q' | 't', key: string, id: string): string {
-  return Buffer.from(JSON.stringify([kind, key, id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string, kind: 'q' | 't', path: string): { key: string; id: string } {
-  try {
-    const [k, key, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown[];
-    if (k === kind && typeof key === 'string' && typeof id === 'string' && /^[0-9a-f-]{36}$/.test(id))
-      return { key, id };
-  } catch {
-    // falls through to the error below
-  }
-  throw DomainError.validation([{ path, message: 'is not a cursor of this list' }]);
-}
+const known = (value: boolean) => () => Promise.resolve(value);
 
 export function toRecord(row: ArticleRow): ArticleRecord {
   return {
@@ -169,35 +166,66 @@ export class ArticleReader {
     query: ArticleFilter & { limit?: number; cursor?: string },
     viewer: Viewer,
   ): Promise<ArticleList> {
-    const limit = query.limit ?? 20;
-    const page = await this.page(query, limit, query.cursor, viewer, false, 'cursor');
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const page = await this.page(
+      query,
+      { size: limit, backward: false, after: query.cursor || undefined },
+      viewer,
+      false,
+      { after: 'cursor', before: 'cursor' },
+    );
     return {
       data: await this.hydrate(
         page.items.map((i) => i.node),
         viewer,
       ),
-      page: { nextCursor: page.hasNextPage ? page.endCursor : null, limit },
+      page: { nextCursor: (await page.hasNextPage()) ? page.endCursor : null, limit },
     };
   }
 
-  /** A page of records with their cursors (GraphQL connections). */
+  /**
+   * A page of records with their cursors, by keyset (GraphQL connections, REST lists): forward
+   * from `after`, or backward from `before` (or from the end of the list).
+   */
   async page(
     filter: ArticleFilter,
-    limit: number,
-    after: string | undefined,
+    window: PageWindow,
     viewer: Viewer,
     withBody: boolean,
-    cursorPath = 'after',
+    cursorPaths = { after: 'after', before: 'before' },
   ): Promise<Page<ArticleRecord>> {
-    const f = await this.listFilter(filter, viewer, limit, withBody);
-    if (!f) return { items: [], hasNextPage: false, endCursor: null };
-    const kind = filter.q ? 'q' : 't';
-    if (after) f.after = decodeCursor(after, kind, cursorPath);
-    const rows = await this.articles.list(f);
-    const items = rows
-      .slice(0, limit)
-      .map((r) => ({ cursor: encodeCursor(kind, r.sortKey as string, r.id), node: toRecord(r) }));
-    return { items, hasNextPage: rows.length > limit, endCursor: items.at(-1)?.cursor ?? null };
+    const f = await this.listFilter(filter, viewer, window.size, withBody);
+    // Cursors are checked even when the list is known to be empty (an unknown section).
+    const kind = filter.q?.trim() ? 'q' : 't';
+    const after = window.after ? decodeCursor(window.after, kind, cursorPaths.after) : undefined;
+    const before = window.before ? decodeCursor(window.before, kind, cursorPaths.before) : undefined;
+    if (!f)
+      return {
+        items: [],
+        startCursor: null,
+        endCursor: null,
+        hasNextPage: known(false),
+        hasPreviousPage: known(false),
+      };
+    f.after = after;
+    f.before = before;
+    f.backward = window.backward;
+    const { rows, more } = await this.articles.list(f);
+    const items = rows.map((r) => ({
+      cursor: encodeCursor(kind, { key: r.sortKey as string, id: r.id }),
+      node: toRecord(r),
+    }));
+    // Past a cursor the list may go on (or the cursor's own row may still be there).
+    const beyond = (position: KeysetPosition | undefined, side: 'before' | 'after') =>
+      position ? () => this.articles.hasRowFrom(f, position, side) : known(false);
+    const readToward = more ? known(true) : undefined;
+    return {
+      items,
+      startCursor: items[0]?.cursor ?? null,
+      endCursor: items.at(-1)?.cursor ?? null,
+      hasNextPage: (!window.backward && readToward) || beyond(before, 'after'),
+      hasPreviousPage: (window.backward && readToward) || beyond(after, 'before'),
+    };
   }
 
   async count(filter: ArticleFilter, viewer: Viewer): Promise<number> {

@@ -160,10 +160,14 @@ export class ArticleList {
   @ApiProperty({ type: PageInfo }) page!: PageInfo;
 }
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { description: 'Relay Cursor Connections page information.' })
 export class GraphqlPageInfo {
-  @Field() hasNextPage!: boolean;
-  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field({ description: 'More items follow this page (after endCursor).' }) hasNextPage!: boolean;
+  @Field({ description: 'More items precede this page (before startCursor).' }) hasPreviousPage!: boolean;
+  @Field(() => String, { nullable: true, description: "The first edge's cursor; null on an empty page." })
+  startCursor!: string | null;
+  @Field(() => String, { nullable: true, description: "The last edge's cursor; null on an empty page." })
+  endCursor!: string | null;
 }
 
 @ObjectType()

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import type { KeysetPosition } from '../common/pagination/cursor';
 import { ReadRouting, type Queryable } from '../database/read-routing';
 import type { ArticleStatus } from './article-status';
 import type { Block } from './body/blocks';
@@ -101,9 +102,21 @@ export interface ListFilter {
   q?: string;
   status?: ArticleStatus;
   limit: number;
-  /** Keyset position: (sort key, id) or, with q, (rank, id). */
-  after?: { key: string; id: string };
+  /**
+   * Keyset bounds, by (sort key, id) or, with q, (rank, id): only rows after `after` and before
+   * `before` in the list's order.
+   */
+  after?: KeysetPosition;
+  before?: KeysetPosition;
+  /** Read the last `limit` rows of the range (those nearest `before`) instead of the first. */
+  backward?: boolean;
   withBody: boolean;
+}
+
+/** One page of a list, in the list's order, and whether more rows lie past it on the side it was read toward. */
+export interface ListPage {
+  rows: ArticleRow[];
+  more: boolean;
 }
 
 export type ArticleKey = { id: string } | { slug: string };
@@ -186,32 +199,73 @@ export class ArticleRepository {
     return where;
   }
 
-  /** One page, newest first (or by relevance with q); one row more than asked tells of a next page. */
-  async list(f: ListFilter): Promise<ArticleRow[]> {
+  /**
+   * What a list is ordered by: newest first (publication time, or creation time for editors'
+   * drafts), or with q the full-text rank; the id breaks ties either way. `key` is the sort value
+   * as cursors carry it, `cast` the type it is read back as.
+   */
+  private ordering(f: ListFilter, p: (v: unknown) => string): { sort: string; key: string; cast: string } {
+    if (f.q) {
+      const rank = `ts_rank(a.search, websearch_to_tsquery('english', ${p(f.q)}))`;
+      return { sort: rank, key: `${rank}::text`, cast: 'real' };
+    }
+    const sort = f.publicOnly ? 'a.published_at' : 'coalesce(a.published_at, a.created_at)';
+    return { sort, key: ISO(sort), cast: 'timestamptz' };
+  }
+
+  /**
+   * One page by keyset: the first `limit` rows after `after` (and before `before`), or backward
+   * the last `limit` rows before `before` (and after `after`). Backward reads the index the other
+   * way round (ascending, nearest `before` first) and turns the rows back into the list's order.
+   * One row more than asked tells whether more lie beyond.
+   */
+  async list(f: ListFilter): Promise<ListPage> {
     const params: unknown[] = [];
     const where = this.filterSql(f, params);
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
-    let order: string;
-    let keyCol: string;
-    if (f.q) {
-      const rank = `ts_rank(a.search, websearch_to_tsquery('english', ${p(f.q)}))`;
-      keyCol = `${rank}::text`;
-      if (f.after) where.push(`(${rank}, a.id) < (${p(f.after.key)}::real, ${p(f.after.id)}::uuid)`);
-      order = `${rank} DESC, a.id DESC`;
-    } else {
-      const sort = f.publicOnly ? 'a.published_at' : 'coalesce(a.published_at, a.created_at)';
-      keyCol = ISO(sort);
-      if (f.after) where.push(`(${sort}, a.id) < (${p(f.after.key)}::timestamptz, ${p(f.after.id)}::uuid)`);
-      order = `${sort} DESC, a.id DESC`;
-    }
-    return this.reads(f.publicOnly).query(
-      `SELECT ${SUMMARY_COLUMNS}${f.withBody ? BODY_COLUMNS : ''}, ${keyCol} AS "sortKey"
-         FROM articles a WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit + 1)}`,
+    const { sort, key, cast } = this.ordering(f, p);
+    const at = (pos: KeysetPosition) => `(${p(pos.key)}::${cast}, ${p(pos.id)}::uuid)`;
+    // The list runs from the highest (sort, id) down: "after" a position is below it.
+    if (f.after) where.push(`(${sort}, a.id) < ${at(f.after)}`);
+    if (f.before) where.push(`(${sort}, a.id) > ${at(f.before)}`);
+    const direction = f.backward ? 'ASC' : 'DESC';
+    const rows: ArticleRow[] = await this.reads(f.publicOnly).query(
+      `SELECT ${SUMMARY_COLUMNS}${f.withBody ? BODY_COLUMNS : ''}, ${key} AS "sortKey"
+         FROM articles a WHERE ${where.join(' AND ')}
+        ORDER BY ${sort} ${direction}, a.id ${direction} LIMIT ${p(f.limit + 1)}`,
       params,
     );
+    const more = rows.length > f.limit;
+    const page = rows.slice(0, f.limit);
+    return { rows: f.backward ? page.reverse() : page, more };
+  }
+
+  /**
+   * Whether the list (its filter, whatever its bounds) has a row at `position` or beyond it on
+   * `side`, in the list's order: the other end of a page, for Relay's hasPreviousPage after a
+   * cursor and hasNextPage before one.
+   */
+  async hasRowFrom(f: ListFilter, position: KeysetPosition, side: 'before' | 'after'): Promise<boolean> {
+    const params: unknown[] = [];
+    const where = this.filterSql(f, params);
+    const p = (v: unknown) => {
+      params.push(v);
+      return `$${params.length}`;
+    };
+    const { sort, cast } = this.ordering(f, p);
+    const toward = side === 'before' ? { op: '>=', dir: 'ASC' } : { op: '<=', dir: 'DESC' };
+    where.push(`(${sort}, a.id) ${toward.op} (${p(position.key)}::${cast}, ${p(position.id)}::uuid)`);
+    // Ordered from the position outward, so the list's index is read from there and stops at
+    // the first row (a bare EXISTS may be planned as a scan of the table).
+    const rows: unknown[] = await this.reads(f.publicOnly).query(
+      `SELECT 1 FROM articles a WHERE ${where.join(' AND ')}
+        ORDER BY ${sort} ${toward.dir}, a.id ${toward.dir} LIMIT 1`,
+      params,
+    );
+    return rows.length > 0;
   }
 
   async count(f: ListFilter): Promise<number> {

@@ -54,14 +54,18 @@ export class ArticlesResolver {
     return found;
   }
 
-  @Query(() => ArticleConnection, { description: 'Newest first, or by relevance with filter.q.' })
+  @Query(() => ArticleConnection, {
+    description:
+      'Newest first, or by relevance with filter.q. A Relay connection: `first`/`after` pages forward, `last`/`before` backward.',
+  })
   @Public()
   async articles(
     @Args() args: ArticlesArgs,
     @CurrentPrincipal() who: Principal | null,
     @Context() ctx: GraphqlContext,
   ) {
-    const connection = await this.service.connection(args.filter ?? {}, args.first, args.after, who);
+    const { filter, ...page } = args;
+    const connection = await this.service.connection(filter ?? {}, page, who);
     recordShown(
       ctx.req,
       connection.edges.map((e) => e.node.id),

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/role';
 import { isEditor } from '../common/auth/role';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
+import { pageWindow, type ConnectionArgs } from '../common/pagination/connection';
 import { ArticleReader, type ArticleRecord, type Viewer } from './article-reader.service';
 import type { WriterInput } from './article-input';
 import { ArticleWriter } from './article-writer.service';
@@ -39,19 +40,29 @@ export class ArticlesService {
     return this.reader.list(query, viewerOf(principal));
   }
 
-  async connection(
-    filter: ArticleFilter,
-    first: number,
-    after: string | undefined,
-    principal: Principal | null,
-  ) {
+  /**
+   * A Relay connection over the articles list: `first`/`after` forward, `last`/`before` backward,
+   * one keyset query either way.
+   */
+  async connection(filter: ArticleFilter, args: ConnectionArgs, principal: Principal | null) {
     const viewer = viewerOf(principal);
     // Bodies come through a loader when a query asks for them (lists rarely do).
-    const page = await this.reader.page(filter, first, after, viewer, false);
+    const page = await this.reader.page(filter, pageWindow(args), viewer, false);
     const reader = this.reader;
     return {
       edges: page.items,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor },
+      // The far side of a cursor costs a query: only when the query asks for it (GraphQL reads
+      // the property then), like the count.
+      pageInfo: {
+        get hasNextPage(): Promise<boolean> {
+          return page.hasNextPage();
+        },
+        get hasPreviousPage(): Promise<boolean> {
+          return page.hasPreviousPage();
+        },
+        startCursor: page.startCursor,
+        endCursor: page.endCursor,
+      },
       /** Counted only when the query asks for it (GraphQL reads the property then). */
       get totalCount(): Promise<number> {
         return reader.count(filter, viewer);

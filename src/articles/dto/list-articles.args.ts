@@ -13,6 +13,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SLUG_PATTERN } from '../../common/http/id-or-slug.pipe';
+import { IsPageSize } from '../../common/pagination/page-size';
 import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from '../article-status';
 
 @InputType()
@@ -69,6 +70,10 @@ export class ListArticlesQuery extends ArticleFilter {
   cursor?: string;
 }
 
+/**
+ * The `articles` connection's arguments (Relay Cursor Connections): `first` items after `after`,
+ * or the `last` items before `before`. Page sizes 1..100; `first` is 20 when neither is given.
+ */
 @ArgsType()
 export class ArticlesArgs {
   @Field(() => ArticleFilter, { nullable: true })
@@ -77,15 +82,29 @@ export class ArticlesArgs {
   @Type(() => ArticleFilter)
   filter?: ArticleFilter;
 
-  @Field(() => Int, { defaultValue: 20 })
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first: number = 20;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Items from the start (after `after`), 1 to 100; 20 when neither first nor last is given.',
+  })
+  @IsPageSize()
+  first?: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'A cursor: the items after it.' })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
-  after?: string;
+  after?: string | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Items from the end (before `before`), 1 to 100; not together with first.',
+  })
+  @IsPageSize()
+  last?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'A cursor: the items before it.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1000)
+  before?: string | null;
 }

@@ -11,22 +11,25 @@ import {
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import {
   CONNECTION_LIST_FIELDS,
+  DEFAULT_PAGE_SIZE,
   LIST_DEFAULT_SIZE,
   MAX_COST,
   MAX_PAGE_SIZE,
   PAGE_SIZE_ARGUMENTS,
 } from './limits';
 
+const PAGE_SIZE_NAMES: ReadonlySet<string> = new Set(PAGE_SIZE_ARGUMENTS);
+
 export interface CostCheck {
   cost: number;
-  /** `first`/`limit` arguments above MAX_PAGE_SIZE (or below 1), as "field.argument". */
+  /** `first`/`last`/`limit` arguments above MAX_PAGE_SIZE (or below 1), as "field.argument". */
   badPageSizes: string[];
 }
 
 /**
  * Measures an operation: each field costs 1; the fields under a list or a paginated field count
- * as many times as the `first`/`limit` argument asks for (LIST_DEFAULT_SIZE when a list has no
- * such argument). Introspection costs 1 (it is turned off in production anyway).
+ * as many times as the `first`/`last`/`limit` argument asks for (DEFAULT_PAGE_SIZE when a
+ * paginated field is given none, LIST_DEFAULT_SIZE when a list has no such argument). Introspection costs 1 (it is turned off in production anyway).
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -43,8 +46,12 @@ export function measureOperation(
       if (typeof value !== 'number') continue;
       if (!Number.isInteger(value) || value < 1 || value > MAX_PAGE_SIZE)
         badPageSizes.push(`${field.name}.${name}`);
-      size = Math.min(Math.max(value, 1), MAX_PAGE_SIZE);
+      // `first` and `last` together are refused when the field runs; until then, the larger counts.
+      size = Math.max(size ?? 1, Math.min(Math.max(value, 1), MAX_PAGE_SIZE));
     }
+    // A paginated field asked without a size (a connection's `first` and `last` have no schema
+    // default: `last` alone must not get a `first` too) returns a default page.
+    if (size === undefined && field.args.some((a) => PAGE_SIZE_NAMES.has(a.name))) size = DEFAULT_PAGE_SIZE;
     const connectionList = (CONNECTION_LIST_FIELDS as readonly string[]).includes(field.name);
     if (size === undefined && !connectionList && isListType(getNullableType(field.type))) {
       size = LIST_DEFAULT_SIZE;

@@ -39,8 +39,17 @@ export const CONNECTION_LIST_FIELDS = ['edges', 'nodes'] as const;
  */
 export const MAX_PAGE_SIZE = 100;
 
-/** Names of the page-size arguments the cap and the cost apply to. */
-export const PAGE_SIZE_ARGUMENTS = ['first', 'limit'] as const;
+/**
+ * Page size of a list when the client names none: REST `limit` and a Relay connection's `first`
+ * when neither `first` nor `last` is given (the contract's default of 20).
+ */
+export const DEFAULT_PAGE_SIZE = 20;
+
+/**
+ * Names of the page-size arguments the cap and the cost apply to: `last` pages a Relay connection
+ * backward and fetches as many items as `first` would.
+ */
+export const PAGE_SIZE_ARGUMENTS = ['first', 'last', 'limit'] as const;
 
 /**
  * Longest GraphQL document (the `query` text), in bytes, by POST or GET. Hand-written queries
