@@ -8,10 +8,10 @@ import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { SectionRef } from '../sections/section.model';
 import type { SectionTree } from '../sections/section-tree';
 import { SectionsService } from '../sections/sections.service';
-import { ArticleRepository, type ArticleRow, type ListFilter } from './article.repository';
+import { ArticleRepository, type ArticleRow, type ListFilter, type RevisionRow } from './article.repository';
 import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag } from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
-import { normalizeHeroImage, type HeroImageValue } from './article-input';
+import { normalizeHeroImage, type ArticleSnapshot, type HeroImageValue } from './article-input';
 import { ArticleCache, type ArticleEntry } from './read-cache/article-cache';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
@@ -48,6 +48,33 @@ export interface Page<T> {
 }
 
 const known = (value: boolean) => () => Promise.resolve(value);
+
+/** A stored revision as both transports show it: the snapshot's input fields, field by field. */
+function toRevision(row: RevisionRow): Revision {
+  const snap = row.snapshot as Partial<ArticleSnapshot>;
+  return {
+    id: row.id,
+    articleId: row.articleId,
+    createdAt: row.createdAt.toISOString(),
+    author: row.author,
+    slug: snap.slug ?? '',
+    externalId: snap.externalId ?? null,
+    title: snap.title ?? '',
+    subtitle: snap.subtitle ?? null,
+    dateline: snap.dateline ?? null,
+    byline: snap.byline ?? null,
+    source: snap.source ?? null,
+    excerpt: snap.excerpt ?? null,
+    body: snap.body ?? [],
+    section: snap.section ?? null,
+    sections: snap.sections ?? [],
+    tags: snap.tags ?? [],
+    heroImage: normalizeHeroImage(snap.heroImage) as Revision['heroImage'],
+    status: snap.status ?? 'draft',
+    publishedAt: snap.publishedAt ?? null,
+    relatedArticles: snap.relatedArticles ?? [],
+  };
+}
 
 export function toRecord(row: ArticleRow): ArticleRecord {
   return {
@@ -259,17 +286,17 @@ export class ArticleReader {
     return f;
   }
 
+  /** An article's revisions, newest first (the article outside the trash, any status). */
   async revisions(key: IdOrSlug): Promise<Revision[]> {
     const row = await this.articles.findOne(key, { publicOnly: false });
     if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
-    const revisions = await this.articles.listRevisions(row.id);
-    return revisions.map((r) => ({
-      ...r.snapshot,
-      id: r.id,
-      articleId: r.articleId,
-      createdAt: r.createdAt.toISOString(),
-      author: r.author,
-    }));
+    return (await this.revisionsOf([row.id]))[0];
+  }
+
+  /** The revisions of many articles in one query, each newest first (GraphQL's loader). */
+  async revisionsOf(ids: readonly string[]): Promise<Revision[][]> {
+    const rows = await this.articles.listRevisions([...new Set(ids)]);
+    return ids.map((id) => rows.filter((r) => r.articleId === id).map(toRevision));
   }
 
   // ---- batch lookups: one query for many articles (REST hydration and GraphQL loaders) ----

@@ -3,7 +3,7 @@ import { isEditor } from '../common/auth/role';
 import type { DatelineRequest } from '../common/http/request-context';
 import type { SectionRef } from '../sections/section.model';
 import type { ArticleReader, ArticleRecord } from './article-reader.service';
-import type { Article, ReactionCount, Tag } from './article.model';
+import type { Article, ReactionCount, Revision, Tag } from './article.model';
 
 export const ARTICLE_LOADERS = 'articles';
 
@@ -14,6 +14,8 @@ export interface ArticleLoaders {
   reactions: DataLoader<string, ReactionCount[]>;
   related: DataLoader<string, ArticleRecord[]>;
   bodies: DataLoader<string, Pick<Article, 'body' | 'bodyHtml' | 'bodyText'>>;
+  /** Editors only: the resolver checks the role before it loads. */
+  revisions: DataLoader<string, Revision[]>;
 }
 
 export function createArticleLoaders(reader: ArticleReader, req: DatelineRequest): ArticleLoaders {
@@ -24,5 +26,6 @@ export function createArticleLoaders(reader: ArticleReader, req: DatelineRequest
     reactions: new DataLoader((ids) => reader.reactionsOf(ids)),
     related: new DataLoader((ids) => reader.relatedOf(ids, viewer)),
     bodies: new DataLoader((ids) => reader.bodiesOf(ids)),
+    revisions: new DataLoader((ids) => reader.revisionsOf(ids)),
   };
 }

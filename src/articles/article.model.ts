@@ -183,14 +183,57 @@ export class ArticleConnection {
   @Field(() => Int) totalCount!: number;
 }
 
-/** A saved earlier version: the article's input fields as they were. */
+/**
+ * A saved earlier version: the article's input fields as they were before the change made at
+ * `createdAt` (sections and tags by slug, pinned related articles by id).
+ */
+@ObjectType({
+  description:
+    "A saved earlier version: the article's input fields as they were before the change made at createdAt (sections and tags by slug, related articles by id). Editors only.",
+})
 export class Revision {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'uuid' }) articleId!: string;
-  @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @Field(() => ID) @ApiProperty({ format: 'uuid' }) id!: string;
+  @Field(() => ID) @ApiProperty({ format: 'uuid' }) articleId!: string;
+  @Field() @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @Field(() => String, { nullable: true, description: 'The name of the key that made the change.' })
   @ApiProperty({ type: String, nullable: true, description: 'The name of the key that made the change.' })
   author!: string | null;
-  [field: string]: unknown;
+  @Field() @ApiProperty() slug!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) externalId!:
+    string | null;
+  @Field() @ApiProperty() title!: string;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) subtitle!:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) dateline!:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) byline!:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) source!:
+    string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) excerpt!:
+    string | null;
+  @Field(() => [BlockUnion])
+  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Ordered blocks.' })
+  body!: Block[];
+  @Field(() => String, { nullable: true, description: 'Section slug.' })
+  @ApiProperty({ type: String, nullable: true, description: 'Section slug.' })
+  section!: string | null;
+  @Field(() => [String], { description: 'Extra section slugs, in order.' })
+  @ApiProperty({ type: [String], description: 'Extra section slugs, in order.' })
+  sections!: string[];
+  @Field(() => [String], { description: 'Tag slugs.' })
+  @ApiProperty({ type: [String], description: 'Tag slugs.' })
+  tags!: string[];
+  @Field(() => HeroImage, { nullable: true })
+  @ApiProperty({ type: HeroImage, nullable: true })
+  heroImage!: HeroImage | null;
+  @Field(() => ArticleStatusEnum) @ApiProperty({ enum: ARTICLE_STATUSES }) status!: ArticleStatus;
+  @Field(() => String, { nullable: true })
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' })
+  publishedAt!: string | null;
+  @Field(() => [ID], { description: 'Pinned related articles, by id.' })
+  @ApiProperty({ type: [String], description: 'Pinned related articles, by id.' })
+  relatedArticles!: string[];
 }
 
 export class RevisionList {

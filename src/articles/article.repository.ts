@@ -119,6 +119,14 @@ export interface ListPage {
   more: boolean;
 }
 
+export interface RevisionRow {
+  id: string;
+  articleId: string;
+  createdAt: Date;
+  author: string | null;
+  snapshot: Record<string, unknown>;
+}
+
 export type ArticleKey = { id: string } | { slug: string };
 
 function keyClause(key: ArticleKey, param: string): string {
@@ -332,19 +340,13 @@ export class ArticleRepository {
     );
   }
 
-  async listRevisions(articleId: string): Promise<
-    {
-      id: string;
-      articleId: string;
-      createdAt: Date;
-      author: string | null;
-      snapshot: Record<string, unknown>;
-    }[]
-  > {
+  /** The revisions of these articles, each article's newest first. */
+  async listRevisions(articleIds: string[]): Promise<RevisionRow[]> {
+    if (!articleIds.length) return [];
     return this.dataSource.query(
       `SELECT id, article_id AS "articleId", created_at AS "createdAt", author, snapshot FROM article_revisions
-        WHERE article_id = $1 ORDER BY created_at DESC, id DESC`,
-      [articleId],
+        WHERE article_id = ANY($1::uuid[]) ORDER BY article_id, created_at DESC, id DESC`,
+      [articleIds],
     );
   }
 

@@ -1,9 +1,9 @@
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
-import type { Principal } from '../common/auth/role';
+import { requireRole, type Principal } from '../common/auth/role';
 import { DomainError } from '../common/errors/domain-error';
 import type { GraphqlContext } from '../common/graphql/graphql.config';
-import { parseIdOrSlug } from '../common/http/id-or-slug.pipe';
+import { parseIdOrSlug, parseUuid } from '../common/http/id-or-slug.pipe';
 import { SectionRef } from '../sections/section.model';
 import type { ArticleRecord } from './article-reader.service';
 import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
@@ -13,6 +13,7 @@ import {
   ArticleConnection,
   BlockUnion,
   ReactionCount,
+  Revision,
   Tag,
   type ArticleSummary,
 } from './article.model';
@@ -117,6 +118,33 @@ export class ArticlesResolver {
   @RequireRole('editor')
   restoreArticle(@Args('id', { type: () => ID }) id: string) {
     return this.service.restore(parseIdOrSlug(id, 'id'));
+  }
+
+  @Mutation(() => Article, {
+    description:
+      "Brings a revision's content back (`articleId` takes an id or a slug); the restore is itself kept as a new revision, and the publication state stays as it is.",
+  })
+  @RequireRole('editor')
+  restoreRevision(
+    @Args('articleId', { type: () => ID }) articleId: string,
+    @Args('revisionId', { type: () => ID }) revisionId: string,
+    @CurrentPrincipal() who: Principal | null,
+  ) {
+    return this.service.restoreRevision(
+      parseIdOrSlug(articleId, 'articleId'),
+      parseUuid(revisionId, 'revisionId'),
+      who,
+    );
+  }
+
+  @ResolveField(() => [Revision], {
+    nullable: true,
+    description:
+      'Earlier versions, newest first. Editors only: without a key the field is null with an UNAUTHENTICATED error, as REST answers 401.',
+  })
+  async revisions(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<Revision[]> {
+    requireRole(ctx.req.principal ?? null, 'editor');
+    return loaders(ctx).revisions.load(a.id);
   }
 
   @ResolveField(() => SectionRef, { nullable: true })

@@ -207,4 +207,103 @@ describe('Articles over GraphQL', () => {
     const ids = [...after.data.articles.edges, ...next.data.articles.edges].map((e: any) => e.node.id);
     expect(new Set(ids).size).toBe(10);
   });
+
+  it('revisions: editors read them as REST shows them and restore one; the public gets none', async () => {
+    const section = await aSection(t, 'Revisions');
+    const article = await anArticle(t, {
+      title: 'First title',
+      bodyText: 'First body.',
+      section,
+      tags: ['history'],
+      heroImage: { url: 'https://img.example/first.jpg', alt: 'First' },
+      status: 'published',
+    });
+    await t.editor.patch(`/api/v1/articles/${article.id}`, { title: 'Second title' });
+    await t.editor.patch(`/api/v1/articles/${article.id}`, { title: 'Third title', bodyText: 'Third body.' });
+    const REVISION_FIELDS = `id articleId createdAt author slug externalId title subtitle dateline byline source
+      excerpt section sections tags status publishedAt relatedArticles
+      heroImage { url alt caption credit width height }
+      body { __typename ... on ParagraphBlock { type text } }`;
+    const q = `query($id: ID) { article(id: $id) { title revisions { ${REVISION_FIELDS} } } }`;
+
+    const rest = (await t.editor.get(`/api/v1/articles/${article.id}/revisions`)).body.data;
+    expect(rest.map((r: any) => r.title)).toEqual(['Second title', 'First title']);
+    const ed = await t.editor.graphql(q, { id: article.id });
+    expect(ed.errors).toBeUndefined();
+    const revisions = ed.data.article.revisions.map(({ body, ...r }: any) => ({
+      ...r,
+      body: body.map(({ __typename, ...b }: any) => b),
+    }));
+    expect(revisions).toEqual(rest);
+    expect(revisions[1]).toMatchObject({
+      articleId: article.id,
+      author: 'test editor',
+      title: 'First title',
+      section,
+      tags: ['history'],
+      body: [{ type: 'paragraph', text: 'First body.' }],
+    });
+
+    // Anonymous: the article reads, its revisions do not (REST answers 401 there).
+    const anon = await t.anonymous.graphql(q, { id: article.id });
+    expect(anon.data.article).toEqual({ title: 'Third title', revisions: null });
+    expect(anon.errors?.map((e: any) => [e.extensions.code, e.path])).toEqual([
+      ['UNAUTHENTICATED', ['article', 'revisions']],
+    ]);
+    const listed = await t.anonymous.graphql(
+      `query($section: String) { articles(filter: { section: $section }) { edges { node { revisions { id } } } } }`,
+      { section },
+    );
+    expect(listed.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(listed.data.articles.edges[0].node.revisions).toBeNull();
+
+    const restore = `mutation($articleId: ID!, $revisionId: ID!) {
+      restoreRevision(articleId: $articleId, revisionId: $revisionId) { id title bodyText revisions { title } } }`;
+    const first = rest[1];
+    const refused = await t.anonymous.graphql(restore, { articleId: article.id, revisionId: first.id });
+    expect(refused.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await t.editor.get(`/api/v1/articles/${article.id}`)).body.title).toBe('Third title');
+
+    const restored = await t.editor.graphql(restore, { articleId: article.slug, revisionId: first.id });
+    expect(restored.errors).toBeUndefined();
+    expect(restored.data.restoreRevision).toEqual({
+      id: article.id,
+      title: 'First title',
+      bodyText: 'First body.',
+      revisions: [{ title: 'Third title' }, { title: 'Second title' }, { title: 'First title' }],
+    });
+    expect((await t.anonymous.get(`/api/v1/articles/${article.id}`)).body.title).toBe('First title');
+
+    const bad = await t.editor.graphql(restore, { articleId: article.id, revisionId: 'not-a-uuid' });
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const missing = await t.editor.graphql(restore, {
+      articleId: article.id,
+      revisionId: '00000000-0000-4000-8000-000000000000',
+    });
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('revisions of a page of articles cost one query, not one per article', async () => {
+    const tag = unique('revs');
+    for (let i = 0; i < 6; i++) {
+      const a = await anArticle(t, { tags: [tag] });
+      await t.editor.patch(`/api/v1/articles/${a.id}`, { title: `Edited ${i}` });
+    }
+    const q = `query($tag: String, $first: Int) { articles(filter: { tag: $tag }, first: $first) {
+      edges { node { id revisions { id title } } } } }`;
+    await t.dateline.app.get(WebhookDispatcher).stop();
+    let two: any;
+    let six: any;
+    const small = await countQueries(async () => {
+      two = await t.editor.graphql(q, { tag, first: 2 });
+    });
+    const large = await countQueries(async () => {
+      six = await t.editor.graphql(q, { tag, first: 6 });
+    });
+    t.dateline.app.get(WebhookDispatcher).start();
+    expect(six.errors).toBeUndefined();
+    expect(two.data.articles.edges).toHaveLength(2);
+    expect(six.data.articles.edges.map((e: any) => e.node.revisions.length)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(large).toBe(small);
+  });
 });

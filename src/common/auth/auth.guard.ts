@@ -5,7 +5,7 @@ import { DomainError } from '../errors/domain-error';
 import { requestOf, type DatelineRequest } from '../http/request-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ACCESS_KEY, type Access } from './decorators';
-import { hasRole, type Principal } from './role';
+import { requireRole, type Principal } from './role';
 
 /**
  * The one gate for REST and GraphQL. Every handler must say who may call it (@Public or
@@ -35,11 +35,7 @@ export class AuthGuard implements CanActivate {
       throw new DomainError('FORBIDDEN', 'This operation is not open to any key.');
     }
     if (access.kind === 'public') return true;
-    if (!principal)
-      throw new DomainError('UNAUTHENTICATED', 'An API key is required: send Authorization: Bearer <key>.');
-    if (!hasRole(principal, access.role)) {
-      throw new DomainError('FORBIDDEN', `This operation needs the ${access.role} role.`);
-    }
+    requireRole(principal, access.role);
     return true;
   }
 

@@ -1,3 +1,5 @@
+import { DomainError } from '../errors/domain-error';
+
 export const ROLES = ['editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
@@ -16,4 +18,16 @@ export function hasRole(principal: Principal | null, required: Role): boolean {
 
 export function isEditor(principal: Principal | null): boolean {
   return hasRole(principal, 'editor');
+}
+
+/**
+ * The gate's role check, for what the gate cannot see: a GraphQL field that only some callers
+ * may read (guards run per operation, not per field). The same errors as AuthGuard: no key is
+ * UNAUTHENTICATED (401 in REST), a key without the role FORBIDDEN (403).
+ */
+export function requireRole(principal: Principal | null, role: Role): Principal {
+  if (!principal)
+    throw new DomainError('UNAUTHENTICATED', 'An API key is required: send Authorization: Bearer <key>.');
+  if (!hasRole(principal, role)) throw new DomainError('FORBIDDEN', `This operation needs the ${role} role.`);
+  return principal;
 }

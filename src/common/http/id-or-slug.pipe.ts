@@ -25,7 +25,12 @@ export class IdOrSlugPipe implements PipeTransform<string, IdOrSlug> {
 @Injectable()
 export class UuidPipe implements PipeTransform<string, string> {
   transform(value: string): string {
-    if (!UUID_PATTERN.test(value)) throw DomainError.validation([{ path: 'id', message: 'must be a uuid' }]);
-    return value.toLowerCase();
+    return parseUuid(value);
   }
+}
+
+/** A uuid argument (lower-cased), or a validation error at `path`. */
+export function parseUuid(value: string, path = 'id'): string {
+  if (!UUID_PATTERN.test(value)) throw DomainError.validation([{ path, message: 'must be a uuid' }]);
+  return value.toLowerCase();
 }
