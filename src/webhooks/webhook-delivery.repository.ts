@@ -5,6 +5,8 @@ import type { WebhookEvent } from './webhook-events';
 /** A delivery claimed for one try, with what is needed to send it. */
 export interface ClaimedDelivery {
   id: string;
+  /** The `webhook-id` and body `id`: the first delivery's id, also for a redelivery. */
+  messageId: string;
   event: WebhookEvent;
   /** Tries made before this one. */
   attempts: number;
@@ -40,7 +42,7 @@ export class WebhookDeliveryRepository {
          INSERT INTO webhook_deliveries (webhook_id, event_id, event)
          SELECT w.id, due.id, due.event
            FROM due JOIN webhooks w ON w.deleted_at IS NULL AND due.event = ANY (w.events)
-         ON CONFLICT (webhook_id, event_id) DO NOTHING
+         ON CONFLICT (webhook_id, event_id) WHERE redelivery_of IS NULL DO NOTHING
        )
        , marked AS (
          UPDATE outbox_events o SET fanned_out_at = now() FROM due WHERE o.id = due.id RETURNING o.id
@@ -69,7 +71,7 @@ export class WebhookDeliveryRepository {
             SET next_attempt_at = now() + $2::float8 * interval '1 millisecond', updated_at = now()
            FROM due, webhooks w, outbox_events e
           WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
-         RETURNING d.id, d.event, d.attempts, w.url, w.secret, e.payload, e.available_at AS "occurredAt"
+         RETURNING d.id, coalesce(d.redelivery_of, d.id) AS "messageId", d.event, d.attempts, w.url, w.secret, e.payload, e.available_at AS "occurredAt"
        )
        SELECT * FROM leased`,
       [limit, leaseMs],

@@ -124,12 +124,19 @@ export class WebhookDispatcher implements OnModuleDestroy {
   /** One try and its recorded outcome; never rejects. */
   private async deliver(d: ClaimedDelivery): Promise<void> {
     try {
+      // The same bytes on every try and redelivery of the message: only the timestamp and the
+      // signature change, so a receiver may keep the first copy it processed.
       const body = Buffer.from(
-        JSON.stringify({ id: d.id, event: d.event, createdAt: d.occurredAt.toISOString(), data: d.payload }),
+        JSON.stringify({
+          id: d.messageId,
+          event: d.event,
+          createdAt: d.occurredAt.toISOString(),
+          data: d.payload,
+        }),
         'utf8',
       );
       const outcome = await sendWebhook(
-        { url: d.url, secret: d.secret, deliveryId: d.id, event: d.event, body },
+        { url: d.url, secret: d.secret, messageId: d.messageId, event: d.event, body },
         { timeoutMs: this.config.webhookTimeoutMs, allowPrivate: this.config.webhookAllowPrivateUrls },
       );
       if (outcome.ok && outcome.statusCode !== null) {

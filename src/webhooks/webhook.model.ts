@@ -17,8 +17,22 @@ export class WebhookList {
 }
 
 export class WebhookDelivery {
-  @ApiProperty({ format: 'uuid', description: 'Also the `X-Dateline-Delivery` header and the body `id`.' })
+  @ApiProperty({ format: 'uuid', description: 'This delivery; a redelivery is a delivery of its own.' })
   id!: string;
+  @ApiProperty({
+    format: 'uuid',
+    description:
+      "The `webhook-id` header and the body `id`: the first delivery's id, the same on every try and " +
+      'every redelivery, so a receiver can tell a message it already handled.',
+  })
+  messageId!: string;
+  @ApiProperty({
+    format: 'uuid',
+    type: String,
+    nullable: true,
+    description: 'For a redelivery, the first delivery of the message; null otherwise.',
+  })
+  redeliveryOf!: string | null;
   @ApiProperty({ enum: WEBHOOK_EVENTS }) event!: WebhookEvent;
   @ApiProperty({ enum: DELIVERY_STATUSES, description: '`failed` after WEBHOOK_MAX_ATTEMPTS tries.' })
   status!: DeliveryStatus;

@@ -13,6 +13,8 @@ export interface WebhookRecord {
 
 export interface DeliveryRecord {
   id: string;
+  messageId: string;
+  redeliveryOf: string | null;
   event: WebhookEvent;
   status: DeliveryStatus;
   attempts: number;
@@ -21,6 +23,10 @@ export interface DeliveryRecord {
   createdAt: Date;
   deliveredAt: Date | null;
 }
+
+const DELIVERY_COLUMNS = `id, coalesce(redelivery_of, id) AS "messageId", redelivery_of AS "redeliveryOf",
+  event, status, attempts, last_status_code AS "lastStatusCode", last_error AS "lastError",
+  created_at AS "createdAt", delivered_at AS "deliveredAt"`;
 
 @Injectable()
 export class WebhookRepository {
@@ -69,16 +75,37 @@ export class WebhookRepository {
     return rows.length > 0;
   }
 
-  /** Newest first: by fan-out time, then by the order the events happened. */
+  /** Newest first: by fan-out (or redelivery) time, then by the order the events happened. */
   async listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
     return this.dataSource.query(
-      `SELECT id, event, status, attempts, last_status_code AS "lastStatusCode", last_error AS "lastError",
-              created_at AS "createdAt", delivered_at AS "deliveredAt"
+      `SELECT ${DELIVERY_COLUMNS}
          FROM webhook_deliveries
         WHERE webhook_id = $1
         ORDER BY created_at DESC, event_id DESC
         LIMIT $2`,
       [webhookId, limit],
     );
+  }
+
+  /**
+   * A new pending delivery of a live webhook's delivery: the same event, for the dispatcher to send
+   * like any other (with retries). It points at the first delivery of the message, whose id stays
+   * the `webhook-id`. Null when the webhook is not live or the delivery is not one of its own.
+   */
+  async insertRedelivery(webhookId: string, deliveryId: string): Promise<DeliveryRecord | null> {
+    const rows: DeliveryRecord[] = await this.dataSource.query(
+      `WITH original AS (
+         SELECT d.id, d.redelivery_of, d.webhook_id, d.event_id, d.event
+           FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.deleted_at IS NULL
+          WHERE d.id = $2 AND d.webhook_id = $1
+       ), created AS (
+         INSERT INTO webhook_deliveries (webhook_id, event_id, event, redelivery_of)
+         SELECT webhook_id, event_id, event, coalesce(redelivery_of, id) FROM original
+         RETURNING ${DELIVERY_COLUMNS}
+       )
+       SELECT * FROM created`,
+      [webhookId, deliveryId],
+    );
+    return rows[0] ?? null;
   }
 }

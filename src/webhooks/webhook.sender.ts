@@ -1,12 +1,13 @@
-import { createHmac } from 'node:crypto';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { literalAddressProblem, parseWebhookUrl, publicOnlyLookup } from './private-address';
+import { sign, signingKey } from './webhook-signature';
 
 export interface OutgoingDelivery {
   url: string;
   secret: string;
-  deliveryId: string;
+  /** The `webhook-id`: the same on every try and on every redelivery of one message. */
+  messageId: string;
   event: string;
   /** The exact bytes sent and signed. */
   body: Buffer;
@@ -23,11 +24,6 @@ export interface SendOptions {
   allowPrivate: boolean;
 }
 
-/** `sha256=<hex HMAC-SHA256 of the raw body>`, what receivers recompute to trust a delivery. */
-export function signature(secret: string, body: Buffer): string {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
-
 const MAX_ERROR_LENGTH = 500;
 
 function describe(err: unknown, timeoutMs: number): string {
@@ -37,7 +33,8 @@ function describe(err: unknown, timeoutMs: number): string {
 }
 
 /**
- * One delivery attempt: a JSON POST, signed, with a timeout; redirects are not followed (a 3xx
+ * One delivery attempt: a JSON POST, signed per Standard Webhooks with the time of this try, with
+ * a timeout; redirects are not followed (a 3xx
  * is a failed attempt) and, unless private targets are allowed, the connection is only made to
  * public addresses, checked after DNS resolution.
  */
@@ -48,6 +45,13 @@ export function sendWebhook(delivery: OutgoingDelivery, options: SendOptions): P
     const problem = literalAddressProblem(url);
     if (problem) return Promise.resolve({ ok: false, statusCode: null, error: problem });
   }
+  const key = signingKey(delivery.secret);
+  // Only a row written past the API can hold another form (the API and the migration make whsec_).
+  if (!key)
+    return Promise.resolve({ ok: false, statusCode: null, error: 'the secret is not a whsec_ secret' });
+  // The receiver refuses a timestamp more than 5 minutes off: each try, retries included, is
+  // stamped and signed when it is sent.
+  const timestamp = Math.floor(Date.now() / 1000);
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise<AttemptOutcome>((resolve) => {
     const req = request(url, {
@@ -56,8 +60,9 @@ export function sendWebhook(delivery: OutgoingDelivery, options: SendOptions): P
         'content-type': 'application/json',
         'content-length': String(delivery.body.length),
         'user-agent': 'Dateline-Webhooks/1',
-        'x-dateline-signature': signature(delivery.secret, delivery.body),
-        'x-dateline-delivery': delivery.deliveryId,
+        'webhook-id': delivery.messageId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': sign(key, delivery.messageId, timestamp, delivery.body),
         'x-dateline-event': delivery.event,
       },
       // A fresh connection each time: nothing pooled outlives the attempt or skips the lookup.

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
+  ApiAcceptedResponse,
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -10,7 +11,7 @@ import { RequireRole } from '../common/auth/decorators';
 import { UuidPipe } from '../common/http/id-or-slug.pipe';
 import { CreateWebhookInput } from './dto/create-webhook.input';
 import { ListDeliveriesArgs } from './dto/list-deliveries.args';
-import { Webhook, WebhookDeliveryList, WebhookList } from './webhook.model';
+import { Webhook, WebhookDelivery, WebhookDeliveryList, WebhookList } from './webhook.model';
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
@@ -46,5 +47,20 @@ export class WebhooksController {
     @Query() args: ListDeliveriesArgs,
   ): Promise<WebhookDeliveryList> {
     return { data: await this.webhooks.deliveries(id, args.limit) };
+  }
+
+  @Post(':id/deliveries/:deliveryId/redeliver')
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: WebhookDelivery,
+    description:
+      'A new delivery of the same message (same `webhook-id` and body, a fresh `webhook-timestamp`), ' +
+      'sent and retried like any other and listed in the deliveries as its own entry.',
+  })
+  redeliver(
+    @Param('id', UuidPipe) id: string,
+    @Param('deliveryId', UuidPipe) deliveryId: string,
+  ): Promise<WebhookDelivery> {
+    return this.webhooks.redeliver(id, deliveryId);
   }
 }

@@ -3,6 +3,7 @@ import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import type { CreateWebhookInput } from './dto/create-webhook.input';
 import { parseWebhookUrl, webhookUrlProblem } from './private-address';
+import { WebhookDispatcher } from './webhook.dispatcher';
 import { WebhookRepository, type DeliveryRecord, type WebhookRecord } from './webhook.repository';
 import type { Webhook, WebhookDelivery } from './webhook.model';
 
@@ -15,6 +16,8 @@ function toWebhook(r: WebhookRecord): Webhook {
 function toDelivery(r: DeliveryRecord): WebhookDelivery {
   return {
     id: r.id,
+    messageId: r.messageId,
+    redeliveryOf: r.redeliveryOf,
     event: r.event,
     status: r.status,
     attempts: r.attempts,
@@ -30,6 +33,7 @@ export class WebhooksService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly webhooks: WebhookRepository,
+    private readonly dispatcher: WebhookDispatcher,
   ) {}
 
   async create(input: CreateWebhookInput): Promise<Webhook> {
@@ -51,6 +55,21 @@ export class WebhooksService {
   async deliveries(id: string, limit = DEFAULT_DELIVERIES_LIMIT): Promise<WebhookDelivery[]> {
     if (!(await this.webhooks.existsLive(id))) throw this.notFound(id);
     return (await this.webhooks.listDeliveries(id, limit)).map(toDelivery);
+  }
+
+  /**
+   * Sends a delivery's message again, as a new delivery with its own tries and outcome. It keeps
+   * the message's `webhook-id` and body, as the specification asks of a message sent again: a
+   * receiver that already handled it can recognise it, one that lost it handles it now.
+   */
+  async redeliver(id: string, deliveryId: string): Promise<WebhookDelivery> {
+    const created = await this.webhooks.insertRedelivery(id, deliveryId);
+    if (!created) {
+      if (!(await this.webhooks.existsLive(id))) throw this.notFound(id);
+      throw new DomainError('WEBHOOK_DELIVERY_NOT_FOUND', `Webhook ${id} has no delivery ${deliveryId}.`);
+    }
+    this.dispatcher.nudge();
+    return toDelivery(created);
   }
 
   private notFound(id: string): DomainError {

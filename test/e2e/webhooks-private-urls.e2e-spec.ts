@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { Receiver, enqueue, waitFor } from '../support/webhook-receiver';
+import { Receiver, enqueue, newSecret, waitFor } from '../support/webhook-receiver';
 
 describe('Webhooks: URLs that point into our own network', () => {
   let strict: TestApp;
@@ -30,7 +30,7 @@ describe('Webhooks: URLs that point into our own network', () => {
       const res = await strict.admin.post('/api/v1/webhooks', {
         url,
         events: ['article.published'],
-        secret: 'z'.repeat(16),
+        secret: newSecret(),
       });
       expectProblem(res, 400);
       expect({ url, paths: res.body.errors.map((e: { path: string }) => e.path) }).toEqual({
@@ -42,7 +42,7 @@ describe('Webhooks: URLs that point into our own network', () => {
     const pub = await strict.admin.post('/api/v1/webhooks', {
       url: 'https://93.184.215.14/hook',
       events: ['article.published'],
-      secret: 'z'.repeat(16),
+      secret: newSecret(),
     });
     expect(pub.status).toBe(201);
     expect((await strict.admin.delete(`/api/v1/webhooks/${pub.body.id}`)).status).toBe(204);
@@ -56,9 +56,9 @@ describe('Webhooks: URLs that point into our own network', () => {
       const ds = strict.dateline.app.get(DataSource);
       const rows: { id: string }[] = await ds.query(
         `INSERT INTO webhooks (url, events, secret)
-         VALUES ($1, '{article.updated}', 'a-secret-of-16-chars'), ($2, '{article.updated}', 'a-secret-of-16-chars')
+         VALUES ($1, '{article.updated}', $3), ($2, '{article.updated}', $3)
          RETURNING id`,
-        [`http://127.0.0.1:${port}/hook`, `http://localhost:${port}/hook`],
+        [`http://127.0.0.1:${port}/hook`, `http://localhost:${port}/hook`, newSecret()],
       );
       const articleId = randomUUID();
       await enqueue(strict, 'article.updated', articleId);

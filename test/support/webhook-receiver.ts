@@ -1,6 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Webhook } from 'standardwebhooks';
 import { DataSource } from 'typeorm';
 import { OutboxService, type OutboxEventName } from '../../src/webhooks/outbox.service';
 import type { TestApp } from './test-app';
@@ -10,15 +11,35 @@ export interface Received {
   raw: Buffer;
   body: any;
   receivedAt: number;
+  /** With a secret: 'verified', or why the standardwebhooks library refused the request. */
+  verification?: string;
 }
 
-/** A local webhook receiver: records every request and answers with what `respond` says. */
+/** A fresh Standard Webhooks secret: `whsec_` and the base64 of 32 random bytes. */
+export const newSecret = (bytes = 32) => `whsec_${randomBytes(bytes).toString('base64')}`;
+
+/**
+ * Verifies a request as a receiver would, with the reference `standardwebhooks` library (not our
+ * own signing code). Throws WebhookVerificationError on a bad signature or a stale timestamp.
+ */
+export function verify(secret: string, raw: Buffer | string, headers: IncomingHttpHeaders): unknown {
+  return new Webhook(secret).verify(raw.toString(), headers as Record<string, string>);
+}
+
+/**
+ * A local webhook receiver: records every request and answers with what `respond` says. Given
+ * the webhook's secret, it first verifies each request like a real receiver and answers 400 to
+ * one that does not verify (recorded with the library's reason).
+ */
 export class Receiver {
   readonly requests: Received[] = [];
   private server!: Server;
   url = '';
 
-  constructor(private respond: (req: Received, n: number) => number | Promise<number> = () => 200) {}
+  constructor(
+    private respond: (req: Received, n: number) => number | Promise<number> = () => 200,
+    private readonly secret?: string,
+  ) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -26,13 +47,25 @@ export class Receiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const raw = Buffer.concat(chunks);
-        const received = {
+        const received: Received = {
           headers: req.headers,
           raw,
           body: JSON.parse(raw.toString('utf8')),
           receivedAt: Date.now(),
         };
+        if (this.secret) {
+          try {
+            verify(this.secret, raw, req.headers);
+            received.verification = 'verified';
+          } catch (err) {
+            received.verification = err instanceof Error ? err.message : String(err);
+          }
+        }
         this.requests.push(received);
+        if (received.verification !== undefined && received.verification !== 'verified') {
+          res.writeHead(400, { 'content-type': 'text/plain' }).end(received.verification);
+          return;
+        }
         void Promise.resolve(this.respond(received, this.requests.length)).then((status) => {
           res.writeHead(status, { 'content-type': 'text/plain' }).end('ok');
         });
@@ -66,9 +99,6 @@ export async function waitFor<T>(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
-
-export const sign = (secret: string, raw: Buffer) =>
-  `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
 
 /** An article write's event, enqueued in a real transaction as the article services do. */
 export function enqueue(app: TestApp, event: OutboxEventName, articleId: string, availableAt?: Date) {

@@ -37,6 +37,7 @@ export const ERROR_CATALOG = {
   API_KEY_NOT_FOUND: { status: 404, title: 'API key not found', graphql: 'NOT_FOUND' },
   REVISION_NOT_FOUND: { status: 404, title: 'Revision not found', graphql: 'NOT_FOUND' },
   WEBHOOK_NOT_FOUND: { status: 404, title: 'Webhook not found', graphql: 'NOT_FOUND' },
+  WEBHOOK_DELIVERY_NOT_FOUND: { status: 404, title: 'Webhook delivery not found', graphql: 'NOT_FOUND' },
   RANKING_NOT_FOUND: { status: 404, title: 'Ranking not found', graphql: 'NOT_FOUND' },
   SLUG_TAKEN: { status: 409, title: 'Slug already in use', graphql: 'CONFLICT' },
   SECTION_NOT_EMPTY: { status: 409, title: 'Section is not empty', graphql: 'CONFLICT' },

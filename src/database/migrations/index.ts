@@ -5,6 +5,7 @@ import { CreateReactionsAndViews1795953000000 } from './1795953000000-CreateReac
 import { CreateCuratedRankings1795955000000 } from './1795955000000-CreateCuratedRankings';
 import { Lz4ArticleCompression1795956000000 } from './1795956000000-Lz4ArticleCompression';
 import { ArticlesCreationOrderIndex1796010000000 } from './1796010000000-ArticlesCreationOrderIndex';
+import { StandardWebhooks1796020000000 } from './1796020000000-StandardWebhooks';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   CreateCuratedRankings1795955000000,
   Lz4ArticleCompression1795956000000,
   ArticlesCreationOrderIndex1796010000000,
+  StandardWebhooks1796020000000,
 ];
