@@ -12,6 +12,12 @@ export interface BenchData {
   /** Readers with views (for recommendations). */
   clientIds: string[];
   postgresVersion: string;
+  /**
+   * A copy of the prepared database, byte for byte (CREATE DATABASE … TEMPLATE), named
+   * `<name>_<suffix>`: the same data set for a second server. Call before any server connects.
+   */
+  clone(suffix: string): Promise<{ databaseUrl: string; drop(): Promise<void> }>;
+  /** Drops the database (clones first). */
   drop(): Promise<void>;
 }
 
@@ -78,6 +84,15 @@ export async function prepareDatabase(articles: number, views?: number): Promise
     sectionSlugs,
     clientIds,
     postgresVersion,
+    clone: async (suffix) => {
+      const copy = `${name}_${suffix}`;
+      await admin.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`);
+      await admin.query(`CREATE DATABASE "${copy}" TEMPLATE "${name}"`);
+      return {
+        databaseUrl: withDatabase(server, copy),
+        drop: async () => void (await admin.query(`DROP DATABASE IF EXISTS "${copy}" WITH (FORCE)`)),
+      };
+    },
     drop: async () => {
       await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await admin.end();

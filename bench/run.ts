@@ -1,75 +1,28 @@
 /**
  * npm run bench [-- --articles N] [--views N] [--rounds N] [--quick] [--only name,name]
+ *                  [--import-articles N] [--compare <git ref>]
  *
  * Builds a scratch database with a generated newsroom, starts the built server in production mode
  * and the raw node:http + pg baseline on the same database, then runs every scenario in alternating
  * rounds (so drift cancels) and reports medians and ratios to the baseline. Results go to
  * bench/results/<date>.json and BENCHMARKS.md.
+ *
+ * With --compare <ref>, the ref is built beside the working tree and both servers are measured in
+ * the same run instead (bench/compare.ts); BENCHMARKS.md is left alone.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, totalmem, release } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
+import { runComparison } from './compare';
 import { median } from './load';
 import { prepareDatabase } from './data';
+import { appServerEnv, startProcess, waitFor, waitReady } from './processes';
+import { fmt, machine, resultsFileName } from './report';
 import type { BenchContext, Measurement, Scenario } from './scenario';
 import { SCENARIOS } from './scenarios';
 
 const root = resolve(__dirname, '../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const srv = createServer();
-    srv.once('error', fail);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      srv.close(() => ok(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** Starts a server script on a free port; its output goes to this terminal. */
-async function startProcess(
-  script: string,
-  env: Record<string, string>,
-): Promise<{ child: ChildProcess; url: string }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, [script], {
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  child.once('exit', (code) => {
-    if (code !== null && code !== 0) process.stderr.write(`${script} exited with ${code}\n`);
-  });
-  return { child, url: `http://127.0.0.1:${port}` };
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    try {
-      await fetch(url);
-      return;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  throw new Error(`${url} never answered`);
-}
-
-async function waitReady(url: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    try {
-      if ((await fetch(`${url}/health/ready`)).status === 200) return;
-    } catch {
-      // starting
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`${url} never became ready`);
-}
 
 interface Row {
   name: string;
@@ -118,17 +71,6 @@ function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): 
   return rows;
 }
 
-function fmt(n: number | undefined, digits = 0): string {
-  return n === undefined
-    ? ''
-    : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-}
-
-function machine(): string {
-  const cpu = cpus();
-  return `${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}`;
-}
-
 function markdown(rows: Row[], meta: Record<string, string | number>): string {
   const lines = [
     '# Benchmarks',
@@ -136,7 +78,9 @@ function markdown(rows: Row[], meta: Record<string, string | number>): string {
     `Latest run: ${meta.date}, on ${meta.machine}, PostgreSQL ${meta.postgres}.`,
     `Data: ${meta.articles} generated articles. Each scenario warms up once, unmeasured (the article reads read every slug once, and again before each later round; the others run for a few seconds), then ${meta.rounds} alternating rounds of ${meta.duration} s per scenario, ${meta.connections} connections (load from autocannon on the same machine); numbers are medians over the rounds.`,
     '',
-    'Reproduce: `npm run bench` (needs PostgreSQL: `BENCH_DATABASE_URL`, else `DATABASE_URL`, else postgresql://postgres@127.0.0.1:5432/postgres; it makes and drops its own `dateline_bench` database, or `BENCH_DATABASE_NAME`). It builds first (`npm run build`, then the bench itself), so it works from a fresh clone after `npm ci`. `npm run bench -- --quick` for a short run, `--articles N` for another data size, `--only a,b` for some scenarios.',
+    'Reproduce: `npm run bench` (needs PostgreSQL: `BENCH_DATABASE_URL`, else `DATABASE_URL`, else postgresql://postgres@127.0.0.1:5432/postgres; it makes and drops its own `dateline_bench` database, or `BENCH_DATABASE_NAME`). It builds first (`npm run build`, then the bench itself), so it works from a fresh clone after `npm ci`. `npm run bench -- --quick` for a short run, `--articles N` for another data size, `--import-articles N` for the import rounds, `--rounds N`, `--only a,b` for some scenarios.',
+    '',
+    "Compare with another version: `npm run bench -- --compare <git ref>` builds the ref beside the working tree (in the system temporary directory, kept per commit), gives each server its own copy of the same data set (the ref's taken back to its migrations), runs every scenario on both in turns and prints both medians and the ratio (req/s current ÷ ref; latency: p50 ref ÷ current), flagging any below 0.9×. Raw rounds go to `bench/results/compare-<date>.json`; this file is not rewritten. A change is expected to keep every scenario at 0.9× the ref or better.",
     '',
     '| scenario | req/s | × baseline | p50 ms | p97.5 ms | p95 ms (sequential) | p99 ms | errors |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
@@ -169,6 +113,8 @@ async function main(): Promise<void> {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       connections: { type: 'string', default: '50' },
+      'import-articles': { type: 'string' },
+      compare: { type: 'string' },
     },
   });
   const quick = values.quick ?? false;
@@ -178,22 +124,36 @@ async function main(): Promise<void> {
   const scenarios = SCENARIOS.filter(
     (s) => !only || only.has(s.name) || SCENARIOS.some((o) => only.has(o.name) && o.baseline === s.name),
   );
+  const importArticles =
+    values['import-articles'] !== undefined
+      ? positive('--import-articles', values['import-articles'])
+      : undefined;
+
+  if (values.compare !== undefined) {
+    await runComparison({
+      ref: values.compare,
+      root,
+      scenarios,
+      articles: positive('--articles', values.articles ?? ''),
+      views: values.views !== undefined ? Number(values.views) : undefined,
+      rounds,
+      durationSeconds,
+      warmUpSeconds: quick ? 1 : 3,
+      connections: Number(values.connections),
+      importArticles,
+    });
+    return;
+  }
 
   const data = await prepareDatabase(
     Number(values.articles),
     values.views !== undefined ? Number(values.views) : undefined,
   );
-  const env = {
-    DATABASE_URL: data.databaseUrl,
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
-    PORT: '0',
-    RATE_LIMIT_REACTIONS_PER_MINUTE: '0',
-    RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: '0',
-    ADMIN_API_KEY: data.adminKey,
-    DB_POOL_SIZE: '10',
-  };
-  const app = await startProcess(resolve(root, 'dist/main.js'), env);
+  const app = await startProcess(
+    resolve(root, 'dist/main.js'),
+    appServerEnv(data.databaseUrl, data.adminKey),
+    root,
+  );
   const baseline = await startProcess(resolve(root, 'dist-bench/bench/baseline-server.js'), {
     DATABASE_URL: data.databaseUrl,
   });
@@ -201,6 +161,7 @@ async function main(): Promise<void> {
     DATABASE_URL: data.databaseUrl,
   });
   const ctx: BenchContext = {
+    root,
     appUrl: app.url,
     baselineUrl: baseline.url,
     reactionBaselineUrl: reactionBaseline.url,
@@ -211,6 +172,7 @@ async function main(): Promise<void> {
     clientIds: data.clientIds,
     durationSeconds,
     connections: Number(values.connections),
+    importArticles,
   };
   const results = new Map<string, Measurement[]>();
   try {
@@ -244,7 +206,7 @@ async function main(): Promise<void> {
   }
   const rows = summarise(scenarios, results);
   const date = new Date().toISOString();
-  const file = `${date.slice(0, 19).replace(/[:T]/g, '-')}.json`;
+  const file = resultsFileName(date);
   const meta = {
     date,
     machine: machine(),
@@ -265,6 +227,12 @@ async function main(): Promise<void> {
   writeFileSync(resolve(root, 'BENCHMARKS.md'), table);
   process.stdout.write(`\n${table}`);
   await data.drop();
+}
+
+function positive(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a whole number from 1: ${value}`);
+  return n;
 }
 
 main().catch((err: unknown) => {

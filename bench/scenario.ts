@@ -2,6 +2,8 @@ import type { LatencyResult, LoadResult } from './load';
 
 /** What every scenario gets: the servers under test and the data set's names. */
 export interface BenchContext {
+  /** The checkout whose built server is under test (its dist/ and package.json). */
+  root: string;
   appUrl: string;
   baselineUrl: string;
   /** bench/reaction-baseline-server.ts: one plain UPDATE of the count per reaction. */
@@ -14,6 +16,8 @@ export interface BenchContext {
   clientIds: string[];
   durationSeconds: number;
   connections: number;
+  /** Articles per import round (--import-articles); else by duration, see bench/scenarios/imports.ts. */
+  importArticles?: number;
 }
 
 export type Measurement = Partial<LoadResult> &

@@ -9,14 +9,14 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { IMPORT_BATCH_SIZE } from '../../src/imports/import.service';
-import type { Scenario } from '../scenario';
+import type { BenchContext, Scenario } from '../scenario';
 
 /**
  * The command line as `npm run cms` starts it (package.json's `cms` script, with its Node flags),
- * run here without npm in between. npm run bench builds src first.
+ * run here without npm in between, from the checkout under test. npm run bench builds src first.
  */
-function cliCommand(): string[] {
-  const pkg = JSON.parse(readFileSync(resolve(process.cwd(), 'package.json'), 'utf8')) as {
+function cliCommand(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>;
   };
   const [node, ...args] = pkg.scripts.cms.split(/\s+/);
@@ -41,9 +41,15 @@ function bodyHtmlOf(i: number): string {
     .join('');
 }
 
-/** How many articles an import round writes: 100,000, or 10,000 with --quick; BENCH_IMPORT_ARTICLES overrides. */
-function importCount(durationSeconds: number): number {
-  return Number(process.env.BENCH_IMPORT_ARTICLES ?? (durationSeconds < 10 ? 10_000 : 100_000));
+/**
+ * How many articles an import round writes: 100,000, or 10,000 with --quick; --import-articles
+ * (or BENCH_IMPORT_ARTICLES) overrides.
+ */
+function importCount(ctx: BenchContext): number {
+  return (
+    ctx.importArticles ??
+    Number(process.env.BENCH_IMPORT_ARTICLES ?? (ctx.durationSeconds < 10 ? 10_000 : 100_000))
+  );
 }
 
 /** `count` articles as NDJSON, each with ~3 KB of HTML body in six paragraphs, a section and a tag. */
@@ -79,7 +85,7 @@ export const bareRowsBaseline: Scenario = {
   description:
     "Raw pg + pg-copy-streams: the import's row count as bare rows (uuid key, title, ~3 KB body text) into a table with no other index, one COPY per 250 rows, one connection. The import's × baseline is its articles/s over these rows/s.",
   run: async (ctx) => {
-    const count = importCount(ctx.durationSeconds);
+    const count = importCount(ctx);
     const chunks: string[] = [];
     for (let b = 0; b < count; b += IMPORT_BATCH_SIZE) {
       let chunk = '';
@@ -119,15 +125,16 @@ export const cliImport: Scenario = {
   description:
     '`cms import FILE --create-sections` in direct database mode: 100,000 generated articles with ~3 KB HTML bodies (sanitised into blocks, rendered, hashed, full-text indexed), batches of 250. req/s = articles/s.',
   run: async (ctx) => {
-    const count = importCount(ctx.durationSeconds);
+    const count = importCount(ctx);
     const dir = mkdtempSync(join(tmpdir(), 'bench-import-'));
     const prefix = `bench-import-${Date.now().toString(36)}`;
     const file = join(dir, 'articles.ndjson');
     try {
       await writeImportFile(file, count, prefix);
       const withTime = existsSync(TIME);
-      const [node, ...args] = [...cliCommand(), 'import', file, '--create-sections', '--json'];
+      const [node, ...args] = [...cliCommand(ctx.root), 'import', file, '--create-sections', '--json'];
       const child = spawn(withTime ? TIME : node, withTime ? ['-v', node, ...args] : args, {
+        cwd: ctx.root,
         env: { PATH: process.env.PATH ?? '', DATABASE_URL: ctx.databaseUrl, LOG_LEVEL: 'silent' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
