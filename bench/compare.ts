@@ -173,9 +173,11 @@ async function measure(side: Side, s: Scenario, run: () => Promise<Measurement>)
   try {
     const m = await run();
     side.rounds.set(s.name, [...(side.rounds.get(s.name) ?? []), m]);
-    process.stdout.write(
-      `${m.requestsPerSecond !== undefined ? `${fmt(m.requestsPerSecond)} req/s ` : ''}p50 ${fmt(m.p50, 1)} ms\n`,
-    );
+    const parts = [
+      m.requestsPerSecond !== undefined ? `${fmt(m.requestsPerSecond)} req/s` : '',
+      m.p50 !== undefined ? `p50 ${fmt(m.p50, 1)} ms` : '',
+    ];
+    process.stdout.write(`${parts.filter(Boolean).join(' ')}\n`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     side.failures.set(s.name, [...(side.failures.get(s.name) ?? []), message]);
@@ -243,6 +245,11 @@ function workingTreeLabel(root: string): string {
   return `working tree (${head}${dirty ? ' + changes' : ''})`;
 }
 
+/** Rounded down, so that a ratio just under the threshold never reads as the threshold itself. */
+function showRatio(ratio: number | undefined): string {
+  return ratio === undefined ? 'n/a' : `${fmt(Math.floor(ratio * 100) / 100, 2)}×`;
+}
+
 function markdown(rows: ComparedRow[], meta: Record<string, string | number>): string {
   const lines = [
     `# Bench comparison: ${meta.current} against ${meta.ref}`,
@@ -254,7 +261,7 @@ function markdown(rows: ComparedRow[], meta: Record<string, string | number>): s
   ];
   for (const r of rows) {
     const digits = r.measure === 'req/s' ? 0 : 1;
-    const ratio = r.ratio === undefined ? 'n/a' : `${fmt(r.ratio, 2)}×`;
+    const ratio = showRatio(r.ratio);
     const failed =
       r.failed.ref + r.failed.current > 0 ? `, failed rounds ${r.failed.ref} / ${r.failed.current}` : '';
     lines.push(
@@ -266,7 +273,7 @@ function markdown(rows: ComparedRow[], meta: Record<string, string | number>): s
     '',
     flagged.length === 0
       ? `Every scenario at ≥ ${FLAG_BELOW}× the ref.`
-      : `Below ${FLAG_BELOW}× the ref (or not measured on both): ${flagged.map((r) => `${r.name} (${r.ratio === undefined ? 'n/a' : `${fmt(r.ratio, 2)}×`})`).join(', ')}.`,
+      : `Below ${FLAG_BELOW}× the ref (or not measured on both): ${flagged.map((r) => `${r.name} (${showRatio(r.ratio)})`).join(', ')}.`,
     '',
     `Raw numbers of every round: \`bench/results/${meta.file}\`.`,
     '',
