@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { lookup } from 'node:dns/promises';
-import { BlockList, isIP, type LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
+import ipaddr from 'ipaddr.js';
 
 /**
  * Server-side request forgery guard for webhook URLs: a webhook must not make Dateline call its
@@ -8,59 +9,83 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
  * webhook is created and again on every delivery, against the addresses the name resolves to at
  * connect time, so a DNS answer that changes later (rebinding) is caught as well.
  */
-const blocked = new BlockList();
-for (const [net, prefix] of [
-  ['0.0.0.0', 8], // "this network"
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10], // carrier-grade NAT; also Alibaba's metadata 100.100.100.200
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16], // link-local; AWS, GCP and Azure metadata 169.254.169.254
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4], // multicast
-  ['240.0.0.0', 4], // reserved, and the broadcast address
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv4');
-}
-for (const [net, prefix] of [
-  ['::', 96], // unspecified, loopback and the old IPv4-compatible form (IPv4-mapped is checked as IPv4)
-  ['100::', 64], // discard
-  ['2001::', 32], // Teredo
-  ['2001:db8::', 32], // documentation
-  ['2002::', 16], // 6to4
-  ['fc00::', 7], // unique local; AWS metadata fd00:ec2::254
-  ['fe80::', 10], // link-local
-  ['fec0::', 10], // old site-local
-  ['ff00::', 8], // multicast
-] as const) {
-  blocked.addSubnet(net, prefix, 'ipv6');
+const cidrs = (list: string[]) => list.map((cidr) => ipaddr.parseCIDR(cidr));
+
+const BLOCKED_IPV4 = cidrs([
+  '0.0.0.0/8', // "this network"
+  '10.0.0.0/8',
+  '100.64.0.0/10', // carrier-grade NAT; also Alibaba's metadata 100.100.100.200
+  '127.0.0.0/8',
+  '169.254.0.0/16', // link-local; AWS, GCP and Azure metadata 169.254.169.254
+  '172.16.0.0/12',
+  '192.0.0.0/24',
+  '192.0.2.0/24',
+  '192.168.0.0/16',
+  '198.18.0.0/15',
+  '198.51.100.0/24',
+  '203.0.113.0/24',
+  '224.0.0.0/4', // multicast
+  '240.0.0.0/4', // reserved, and the broadcast address
+]);
+
+const BLOCKED_IPV6 = cidrs([
+  '::/128', // unspecified
+  '::1/128', // loopback
+  '64:ff9b:1::/48', // local-use NAT64 (RFC 8215): a network's own translator, to its own IPv4 hosts
+  '100::/64', // discard
+  '2001:db8::/32', // documentation
+  'fc00::/7', // unique local; AWS metadata fd00:ec2::254
+  'fe80::/10', // link-local
+  'fec0::/10', // old site-local
+  'ff00::/8', // multicast
+]);
+
+/**
+ * IPv6 forms that carry an IPv4 address and reach that IPv4 host (or are treated as it by the
+ * operating system): each gives the embedded address, and the IPv4 rule decides.
+ */
+const EMBEDDING: { range: [ipaddr.IPv6, number]; ipv4: (parts: number[]) => number[][] }[] = [
+  // IPv4-mapped ::ffff:a.b.c.d, however it is spelled (::ffff:7f00:1 is ::ffff:127.0.0.1)
+  { range: ipaddr.IPv6.parseCIDR('::ffff:0:0/96'), ipv4: (p) => [[p[6], p[7]]] },
+  // IPv4-translated (SIIT, RFC 6145) ::ffff:0:a.b.c.d
+  { range: ipaddr.IPv6.parseCIDR('::ffff:0:0:0/96'), ipv4: (p) => [[p[6], p[7]]] },
+  // the well-known NAT64 prefix (RFC 6052)
+  { range: ipaddr.IPv6.parseCIDR('64:ff9b::/96'), ipv4: (p) => [[p[6], p[7]]] },
+  // the old IPv4-compatible ::a.b.c.d (:: and ::1 are refused above)
+  { range: ipaddr.IPv6.parseCIDR('::/96'), ipv4: (p) => [[p[6], p[7]]] },
+  // 6to4 (RFC 3056): 2002:AABB:CCDD::/48 is the site behind AA.BB.CC.DD
+  { range: ipaddr.IPv6.parseCIDR('2002::/16'), ipv4: (p) => [[p[1], p[2]]] },
+  // Teredo (RFC 4380): the Teredo server's address, and the client's, stored inverted
+  {
+    range: ipaddr.IPv6.parseCIDR('2001::/32'),
+    ipv4: (p) => [
+      [p[2], p[3]],
+      [p[6] ^ 0xffff, p[7] ^ 0xffff],
+    ],
+  },
+];
+
+function toIpv4([high, low]: number[]): ipaddr.IPv4 {
+  return new ipaddr.IPv4([high >> 8, high & 0xff, low >> 8, low & 0xff]);
 }
 
-/** The IPv4 address inside a NAT64 address (64:ff9b::/96), which reaches that IPv4 host. */
-function nat64Target(ipv6: string): string | null {
-  const canonical = new URL(`http://[${ipv6}]/`).hostname.slice(1, -1);
-  if (!canonical.startsWith('64:ff9b::')) return null;
-  const groups = canonical.slice('64:ff9b::'.length).split(':').filter(Boolean);
-  if (groups.length > 2) return null;
-  const value = groups.reduce((acc, g) => acc * 0x10000 + parseInt(g, 16), 0);
-  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+function isPrivateIpv4(address: ipaddr.IPv4): boolean {
+  return BLOCKED_IPV4.some((range) => address.match(range));
+}
+
+function isPrivateIpv6(address: ipaddr.IPv6): boolean {
+  if (BLOCKED_IPV6.some((range) => address.match(range))) return true;
+  const embedding = EMBEDDING.find(({ range }) => address.match(range));
+  return embedding ? embedding.ipv4(address.parts).map(toIpv4).some(isPrivateIpv4) : false;
 }
 
 /** True for any address a webhook may not reach (and for anything that is not an address). */
 export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, 'ipv4');
-  if (family === 6) {
-    const v4 = nat64Target(address);
-    // BlockList compares IPv4-mapped addresses (::ffff:a.b.c.d) with the IPv4 rules itself.
-    return v4 ? blocked.check(v4, 'ipv4') : blocked.check(address, 'ipv6');
-  }
-  return true;
+  if (!isIP(address)) return true;
+  const parsed = ipaddr.parse(address);
+  return parsed.kind() === 'ipv4'
+    ? isPrivateIpv4(parsed as ipaddr.IPv4)
+    : isPrivateIpv6(parsed as ipaddr.IPv6);
 }
 
 /** URL.hostname keeps the brackets of an IPv6 literal. */

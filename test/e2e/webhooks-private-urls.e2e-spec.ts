@@ -1,8 +1,33 @@
+/**
+ * Server-side request forgery (OWASP API7:2023): webhook targets in our own network, at
+ * registration and at delivery.
+ */
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { Receiver, enqueue, newSecret, waitFor } from '../support/webhook-receiver';
+
+/**
+ * IPv6 addresses that reach (or that the operating system treats as) a private IPv4 host, one per
+ * IPv4-embedding form, several spellings of the mapped form among them.
+ */
+const IPV4_EMBEDDING_PRIVATE = [
+  '::ffff:0:7f00:1', // IPv4-translated (SIIT) ::ffff:0:127.0.0.1
+  '::ffff:0:a9fe:a9fe', // IPv4-translated metadata address
+  '::ffff:7f00:1', // IPv4-mapped, hexadecimal
+  '0:0:0:0:0:ffff:127.0.0.1', // IPv4-mapped, long form
+  '::ffff:10.0.0.1',
+  '::127.0.0.1', // IPv4-compatible
+  '64:ff9b::7f00:1', // NAT64, well-known prefix
+  '64:ff9b::a9fe:a9fe',
+  '64:ff9b:1::a00:1', // NAT64, local-use prefix (RFC 8215)
+  '64:ff9b:1:ffff::808:808', // the local-use prefix is a network's own: refused whole
+  '2002:a00:1::1', // 6to4 of 10.0.0.1
+  '2002:7f00:1::', // 6to4 of 127.0.0.1
+  '2001:0:4136:e378:8000:63bf:f5ff:fffe', // Teredo, client 10.0.0.1 (stored inverted)
+  '2001:0:a00:1::1', // Teredo, server 10.0.0.1
+];
 
 describe('Webhooks: URLs that point into our own network', () => {
   let strict: TestApp;
@@ -26,6 +51,8 @@ describe('Webhooks: URLs that point into our own network', () => {
       'http://[fe80::1]/hook',
       'http://[::ffff:127.0.0.1]/hook',
       'http://2130706433/hook',
+      // IPv6 forms that carry a private IPv4 address: the embedded address decides.
+      ...IPV4_EMBEDDING_PRIVATE.map((host) => `http://[${host}]/hook`),
     ]) {
       const res = await strict.admin.post('/api/v1/webhooks', {
         url,
@@ -38,14 +65,21 @@ describe('Webhooks: URLs that point into our own network', () => {
         paths: ['url'],
       });
     }
-    // A public address is accepted (an IP literal, so no DNS is needed).
-    const pub = await strict.admin.post('/api/v1/webhooks', {
-      url: 'https://93.184.215.14/hook',
-      events: ['article.published'],
-      secret: newSecret(),
-    });
-    expect(pub.status).toBe(201);
-    expect((await strict.admin.delete(`/api/v1/webhooks/${pub.body.id}`)).status).toBe(204);
+    // Public addresses are accepted (IP literals, so no DNS is needed), also inside IPv6 forms.
+    for (const url of [
+      'https://93.184.215.14/hook',
+      'https://[::ffff:5db8:d70e]/hook',
+      'https://[64:ff9b::5db8:d70e]/hook',
+      'https://[2002:5db8:d70e::1]/hook',
+    ]) {
+      const pub = await strict.admin.post('/api/v1/webhooks', {
+        url,
+        events: ['article.published'],
+        secret: newSecret(),
+      });
+      expect({ url, status: pub.status }).toEqual({ url, status: 201 });
+      expect((await strict.admin.delete(`/api/v1/webhooks/${pub.body.id}`)).status).toBe(204);
+    }
   });
 
   it('a delivery to a private address is refused at sending time too, after DNS resolution', async () => {
@@ -60,6 +94,14 @@ describe('Webhooks: URLs that point into our own network', () => {
          RETURNING id`,
         [`http://127.0.0.1:${port}/hook`, `http://localhost:${port}/hook`, newSecret()],
       );
+      // IPv6 literals that embed a private IPv4 address, one of each form.
+      for (const host of IPV4_EMBEDDING_PRIVATE) {
+        const [row]: { id: string }[] = await ds.query(
+          `INSERT INTO webhooks (url, events, secret) VALUES ($1, '{article.updated}', $2) RETURNING id`,
+          [`http://[${host}]:${port}/hook`, newSecret()],
+        );
+        rows.push(row);
+      }
       const articleId = randomUUID();
       await enqueue(strict, 'article.updated', articleId);
       for (const { id } of rows) {
@@ -67,7 +109,8 @@ describe('Webhooks: URLs that point into our own network', () => {
           const res = await strict.admin.get(`/api/v1/webhooks/${id}/deliveries`);
           return res.body.data[0]?.attempts >= 1 ? res.body.data : undefined;
         });
-        expect(d).toMatchObject({
+        expect({ webhook: id, ...d }).toMatchObject({
+          webhook: id,
           status: 'pending',
           lastStatusCode: null,
           lastError: expect.stringMatching(/private|may not reach/),

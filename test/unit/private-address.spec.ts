@@ -27,6 +27,20 @@ describe('isPrivateAddress', () => {
     'fe80::1',
     'ff02::1',
     '2002:7f00:1::',
+    // IPv4-translated (SIIT), NAT64 local-use, 6to4 and Teredo forms of private IPv4 addresses
+    '::ffff:0:7f00:1',
+    '::ffff:0:127.0.0.1',
+    '::ffff:7f00:1',
+    '0:0:0:0:0:ffff:7f00:1',
+    '64:ff9b::7f00:1',
+    '64:ff9b:1::a00:1',
+    '64:ff9b:1::808:808',
+    '::a00:1',
+    '2002:a00:1::1',
+    '2002:a9fe:a9fe::',
+    '2001:0:4136:e378:8000:63bf:f5ff:fffe',
+    '2001:0:a00:1:8000:63bf:f7f7:f7f7',
+    '2001:db8::1',
     'not-an-address',
   ])('%s is refused', (address) => {
     expect(isPrivateAddress(address)).toBe(true);
@@ -40,6 +54,9 @@ describe('isPrivateAddress', () => {
     '2606:4700::1111',
     '::ffff:8.8.8.8',
     '64:ff9b::8.8.8.8',
+    '::ffff:0:808:808',
+    '2002:808:808::1',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
   ])('%s is allowed', (address) => {
     expect(isPrivateAddress(address)).toBe(false);
   });
@@ -57,6 +74,8 @@ describe('webhookUrlProblem', () => {
     expect(await webhookUrlProblem('http://[::1]:80/', false)).toMatch(/private/);
     expect(await webhookUrlProblem('http://0x7f.1/', false)).toMatch(/private/);
     expect(await webhookUrlProblem('http://localhost:8080/', false)).toMatch(/private/);
+    expect(await webhookUrlProblem('http://[::ffff:0:7f00:1]/', false)).toMatch(/private/);
+    expect(await webhookUrlProblem('http://[64:ff9b:1::a00:1]/', false)).toMatch(/private/);
     expect(await webhookUrlProblem('https://93.184.215.14/hook', false)).toBeNull();
   });
 });
