@@ -9,6 +9,7 @@ import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
 import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
+import { proxyTrust } from './common/http/client-address';
 import { DemoSeeder } from './articles/demo/demo-seeder';
 import { ArticleFastPath } from './articles/read-cache/article-fast-path';
 import { GraphqlFastPath } from './articles/read-cache/graphql-fast-path';
@@ -65,7 +66,8 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     const frameworkLogger = new Logger('HTTP');
     const requestTimeoutMs = config.httpRequestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     const adapter = new FastifyAdapter({
-      trustProxy: config.trustProxy,
+      // TRUST_PROXY: request.ip is the client behind the proxies we were told to believe.
+      trustProxy: proxyTrust(config.trustProxy),
       bodyLimit: DEFAULT_BODY_LIMIT,
       // A slow client (slowloris, a body that never ends) cannot hold a connection open forever.
       requestTimeout: requestTimeoutMs,

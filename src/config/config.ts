@@ -1,3 +1,5 @@
+import proxyAddr from '@fastify/proxy-addr';
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /**
@@ -23,6 +25,53 @@ const nonNegative = z
 const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\/\S+$/, { message: 'must be a postgres:// or postgresql:// URL' });
+
+/** proxy-addr's names for the loopback, link-local and unique-local ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** More proxies than this in a row is a mistake in the setting, not a deployment. */
+const MAX_PROXY_HOPS = 32;
+
+/**
+ * TRUST_PROXY: `false` (or 0), a hop count, or a comma list of proxy addresses/CIDRs. `true`
+ * (believe every hop) is refused: the left-most X-Forwarded-For entry is whatever the client
+ * wrote, so every client could choose its own address and with it a fresh rate-limit budget.
+ */
+const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
+  const v = raw.trim().toLowerCase();
+  if (v === 'false' || v === 'no' || v === '0') return false;
+  if (v === 'true' || v === 'yes') {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'true would believe every hop, so any client could pick its own address; give a hop count ' +
+        '(how many proxies are in front of Dateline, e.g. 1) or their addresses/CIDRs (e.g. 10.0.0.0/8)',
+    });
+    return z.NEVER;
+  }
+  if (/^\d+$/.test(v)) {
+    const hops = Number(v);
+    if (hops <= MAX_PROXY_HOPS) return hops;
+    ctx.addIssue({ code: 'custom', message: `a hop count must be at most ${MAX_PROXY_HOPS}` });
+    return z.NEVER;
+  }
+  const entries = raw.split(',').map((s) => s.trim());
+  for (const entry of entries) {
+    try {
+      // A whole address (proxy-addr alone would read `1.5` as 1.0.0.5), or one of proxy-addr's
+      // names; then the same parser Fastify compiles the list with, so what passes here works there.
+      if (!PROXY_RANGE_NAMES.has(entry) && !isIP(entry.split('/')[0])) throw new Error(entry);
+      proxyAddr.compile(entry);
+    } catch {
+      ctx.addIssue({
+        code: 'custom',
+        message: `${JSON.stringify(entry)} is not an IP address or CIDR; use false, a hop count, or a comma list of addresses/CIDRs`,
+      });
+      return z.NEVER;
+    }
+  }
+  return entries;
+});
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -62,7 +111,7 @@ const schema = z.object({
     ),
   RATE_LIMIT_REACTIONS_PER_MINUTE: int(0).default(120),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(0).default(20),
-  TRUST_PROXY: bool.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   RANKING_WEIGHT_VIEW: nonNegative.default(1),
   RANKING_WEIGHT_REACTION: nonNegative.default(5),
   IMPORT_MAX_BYTES: int(1024).default(104857600),
@@ -73,6 +122,14 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
 });
+
+/**
+ * Which proxies' X-Forwarded-For to believe. false: none, the connection's peer is the client.
+ * A number N: the N nearest hops (the peer, and the addresses the nearer proxies appended) are
+ * proxies, so the client is the entry N from the right. A list of addresses/CIDRs (or proxy-addr's
+ * names loopback, linklocal, uniquelocal): hops at those addresses are proxies, wherever they are.
+ */
+export type TrustProxy = false | number | string[];
 
 export interface AppConfig {
   nodeEnv: 'development' | 'production' | 'test';
@@ -88,7 +145,7 @@ export interface AppConfig {
   reactionTypes: string[];
   rateLimitReactionsPerMinute: number;
   rateLimitAuthFailuresPerMinute: number;
-  trustProxy: boolean;
+  trustProxy: TrustProxy;
   rankingWeightView: number;
   rankingWeightReaction: number;
   importMaxBytes: number;

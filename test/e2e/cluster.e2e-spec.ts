@@ -30,7 +30,7 @@ describeCluster('Two instances sharing PostgreSQL and Redis', () => {
   beforeAll(async () => {
     const settings = {
       redisUrl,
-      trustProxy: true,
+      trustProxy: 1,
       rateLimitAuthFailuresPerMinute: AUTH_BUDGET,
       webhookAllowPrivateUrls: true,
       webhookRetryBaseMs: 5,

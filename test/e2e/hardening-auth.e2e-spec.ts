@@ -1,12 +1,13 @@
 /**
  * Authentication and authorisation hardening. Sources: OWASP API2:2023 Broken Authentication
- * (constant-time key checks, a burst of bad keys slowed down, X-Forwarded-For trusted only when
- * configured), OWASP API5:2023 Broken Function Level Authorization (401 vs 403 on every route and
+ * (constant-time key checks, a burst of bad keys slowed down, X-Forwarded-For believed only as
+ * far as TRUST_PROXY says), OWASP API5:2023 Broken Function Level Authorization (401 vs 403 on every route and
  * every mutation: the route walk), and the role-bypass advisories of the CMSs we compared (e.g.
  * Directus GHSA-* "permissions not enforced on some endpoints", Strapi's admin-route bypasses).
  */
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
+import type { TrustProxy } from '../../src/config/config';
 import { HttpClient, expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -109,16 +110,24 @@ describe('Hardening: authentication', () => {
       }
     });
 
-    it('TRUST_PROXY=true: X-Forwarded-For names the client, so each forwarded IP has its own budget', async () => {
-      const t = await startTestApp({ rateLimitAuthFailuresPerMinute: 2, trustProxy: true });
-      try {
-        for (let i = 0; i < 2; i++) expectProblem(await attempt(t, '203.0.113.7'), 401);
-        expectProblem(await attempt(t, '203.0.113.7'), 429);
-        expectProblem(await attempt(t, '203.0.113.8'), 401);
-      } finally {
-        await t.close();
-      }
-    });
+    it.each<[string, TrustProxy]>([
+      ['1', 1],
+      ['127.0.0.1', ['127.0.0.1']],
+    ])(
+      'TRUST_PROXY=%s: the address the proxy appended names the client; one the client wrote itself escapes nothing',
+      async (_setting, trustProxy) => {
+        const t = await startTestApp({ rateLimitAuthFailuresPerMinute: 2, trustProxy });
+        try {
+          for (let i = 0; i < 2; i++) expectProblem(await attempt(t, '203.0.113.7'), 401);
+          expectProblem(await attempt(t, '203.0.113.7'), 429);
+          // The client wrote a fresh address of its own; the proxy appended the real one.
+          for (let i = 0; i < 20; i++) expectProblem(await attempt(t, `198.51.100.${i}, 203.0.113.7`), 429);
+          expectProblem(await attempt(t, '203.0.113.8'), 401);
+        } finally {
+          await t.close();
+        }
+      },
+    );
 
     it('TRUST_PROXY=false: X-Forwarded-For is ignored, so changing it does not escape the budget', async () => {
       const t = await startTestApp({ rateLimitAuthFailuresPerMinute: 2, trustProxy: false });

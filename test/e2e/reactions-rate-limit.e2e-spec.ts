@@ -1,12 +1,52 @@
+import { createClient, type FormattedExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
 import { anArticle, published } from '../support/article-factory';
 import { expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 
+type Result = FormattedExecutionResult<Record<string, unknown>, unknown>;
+
+/** One GraphQL operation over graphql-ws, with these headers on the upgrade request. */
+async function overWebSocket(
+  t: TestApp,
+  headers: Record<string, string>,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<Result> {
+  class WithHeaders extends WebSocket {
+    constructor(url: string, protocols?: string | string[]) {
+      super(url, protocols, { headers });
+    }
+  }
+  const client = createClient({
+    url: `${t.url.replace('http', 'ws')}/graphql`,
+    webSocketImpl: WithHeaders,
+    retryAttempts: 0,
+  });
+  try {
+    return await new Promise<Result>((resolve, reject) => {
+      let result: Result | undefined;
+      client.subscribe(
+        { query, variables },
+        {
+          next: (r) => (result = r),
+          error: reject,
+          complete: () => (result ? resolve(result) : reject(new Error('no result'))),
+        },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
+const REACT = `mutation($a: ID!) { react(articleId: $a, type: "veryGood") { count } }`;
+
 describe('Reactions and views: the per-IP limit', () => {
-  describe('with RATE_LIMIT_REACTIONS_PER_MINUTE=5 and TRUST_PROXY=true', () => {
+  describe('with RATE_LIMIT_REACTIONS_PER_MINUTE=5 and TRUST_PROXY=1', () => {
     let t: TestApp;
     beforeAll(async () => {
-      t = await startTestApp({ rateLimitReactionsPerMinute: 5, trustProxy: true });
+      t = await startTestApp({ rateLimitReactionsPerMinute: 5, trustProxy: 1 });
     });
     afterAll(() => t.close());
 
@@ -80,6 +120,102 @@ describe('Reactions and views: the per-IP limit', () => {
         }),
       ]);
       expect((await t.anonymous.get(`/api/v1/articles/${a.slug}/reactions`)).body.reactions[0].count).toBe(5);
+    });
+    it('a client writing its own left-most X-Forwarded-For entry does not escape the budget', async () => {
+      const a = await anArticle(t, published());
+      // The proxy in front (this test's connection, 127.0.0.1 as seen from the server) appends
+      // the real client address; the entries before it are whatever the client sent.
+      const statuses: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const spoofed = { 'x-forwarded-for': `203.0.113.${100 + i}, 127.0.0.1` };
+        const res =
+          i % 2
+            ? await t.anonymous.post(`/api/v1/articles/${a.slug}/views`, {}, spoofed)
+            : await t.anonymous.post(`/api/v1/articles/${a.slug}/reactions`, { type: 'veryGood' }, spoofed);
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 202, 200, 202, 200, 429, 429, 429]);
+      const gql = await t.anonymous.request(
+        'POST',
+        '/graphql',
+        { query: REACT, variables: { a: a.id } },
+        { 'x-forwarded-for': '203.0.113.200, 127.0.0.1' },
+      );
+      expect(gql.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
+    });
+
+    it('a WebSocket operation spends the budget of the same client address as HTTP', async () => {
+      const a = await anArticle(t, published());
+      const client = '198.51.100.61';
+      for (let i = 0; i < 3; i++) {
+        const res = await t.anonymous.post(
+          `/api/v1/articles/${a.slug}/reactions`,
+          { type: 'veryGood' },
+          { 'x-forwarded-for': `203.0.113.${i}, ${client}` },
+        );
+        expect(res.status).toBe(200);
+      }
+      const codes: unknown[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await overWebSocket(t, { 'x-forwarded-for': `192.0.2.${i}, ${client}` }, REACT, {
+          a: a.id,
+        });
+        codes.push(res.errors?.[0]?.extensions?.code ?? res.data?.react);
+      }
+      expect(codes).toEqual([{ count: 4 }, { count: 5 }, 'RATE_LIMITED']);
+      // Another client address still has its whole budget, over WebSocket too.
+      const other = await overWebSocket(t, { 'x-forwarded-for': '198.51.100.62' }, REACT, { a: a.id });
+      expect(other).toEqual({ data: { react: { count: 6 } } });
+    });
+  });
+
+  describe('with TRUST_PROXY=127.0.0.1,10.0.0.0/8 (the proxies by address)', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ rateLimitReactionsPerMinute: 3, trustProxy: ['127.0.0.1', '10.0.0.0/8'] });
+    });
+    afterAll(() => t.close());
+
+    const react = (slug: string, xff: string) =>
+      t.anonymous.post(
+        `/api/v1/articles/${slug}/reactions`,
+        { type: 'veryGood' },
+        { 'x-forwarded-for': xff },
+      );
+
+    it('the client is the nearest address that is not a listed proxy, whatever the client wrote before it', async () => {
+      const a = await anArticle(t, published());
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++)
+        statuses.push((await react(a.slug, `203.0.113.${i}, 198.51.100.70`)).status);
+      expect(statuses).toEqual([200, 200, 200, 429, 429]);
+      // Through an inner proxy (10.1.2.3, listed) the same client is still the same client.
+      expectProblem(await react(a.slug, '203.0.113.9, 198.51.100.70, 10.1.2.3'), 429);
+      // Another client has its own budget, also when it came through the inner proxy.
+      expect((await react(a.slug, '198.51.100.71, 10.1.2.3')).status).toBe(200);
+      expect((await react(a.slug, '198.51.100.71')).status).toBe(200);
+    });
+  });
+
+  describe('with TRUST_PROXY listing addresses the connection does not come from', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ rateLimitReactionsPerMinute: 2, trustProxy: ['10.0.0.0/8'] });
+    });
+    afterAll(() => t.close());
+
+    it('X-Forwarded-For is not read: the connection is the client', async () => {
+      const a = await anArticle(t, published());
+      const statuses: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const res = await t.anonymous.post(
+          `/api/v1/articles/${a.slug}/reactions`,
+          { type: 'veryGood' },
+          { 'x-forwarded-for': `198.51.100.${i}` },
+        );
+        statuses.push(res.status);
+      }
+      expect(statuses).toEqual([200, 200, 429]);
     });
   });
 

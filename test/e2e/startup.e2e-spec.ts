@@ -41,6 +41,16 @@ describe('Starting Dateline', () => {
     expect(server.output()).not.toMatch(/\n\s+at /);
   });
 
+  it.each([
+    ['true', /TRUST_PROXY: true would believe every hop.*hop count/],
+    ['10.0.0.0/33', /TRUST_PROXY: "10.0.0.0\/33" is not an IP address or CIDR/],
+  ])('TRUST_PROXY=%s stops start-up with one line saying what to use instead', async (value, message) => {
+    const server = await spawnServer({ TRUST_PROXY: value });
+    expect(await server.exited).toBe(1);
+    const lines = server.output().trim().split('\n');
+    expect(lines).toEqual([expect.stringMatching(message)]);
+  });
+
   const itReal = process.env.DATABASE_URL ? it : it.skip;
   if (!process.env.DATABASE_URL) {
     console.log('Skipped "two instances at once": the embedded PostgreSQL serves one process only.');

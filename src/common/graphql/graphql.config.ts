@@ -4,6 +4,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLError, type GraphQLFormattedError, type ValidationContext } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../../config/config';
+import { clientAddress, proxyTrust, type ProxyTrust } from '../http/client-address';
 import type { DatelineRequest } from '../http/request-context';
 import { graphqlAnswerPlugin } from '../../articles/read-cache/graphql-answer-cache';
 import { costLimitPlugin } from './cost-limit';
@@ -43,11 +44,12 @@ function isWsContext(arg: object): arg is WsContext {
  * A WebSocket operation's stand-in for a request: its headers and address, and anonymous
  * (subscriptions are public; a key in the upgrade request is not looked at).
  */
-function wsRequest(ctx: WsContext): DatelineRequest {
+function wsRequest(ctx: WsContext, trust: ProxyTrust | false): DatelineRequest {
   const request = ctx.extra.request;
   return {
     headers: { ...request.headers, authorization: undefined },
-    ip: request.socket.remoteAddress ?? '',
+    // The same address request.ip gives over HTTP, so WebSocket operations share its budgets.
+    ip: clientAddress(request, trust),
     principal: null,
   } as unknown as DatelineRequest;
 }
@@ -70,6 +72,7 @@ export function graphqlOptions(
   sockets?: WsConnections,
 ): ApolloDriverConfig {
   const hideSchema = !config.graphqlIntrospection;
+  const trust = proxyTrust(config.trustProxy);
   return {
     driver: ApolloDriver,
     path: '/graphql',
@@ -107,7 +110,7 @@ export function graphqlOptions(
     // calls it with its own context, whose extra.request is the upgrade request.
     context: (arg: { req?: DatelineRequest } | DatelineRequest | WsContext): GraphqlContext => {
       const req = isWsContext(arg)
-        ? wsRequest(arg)
+        ? wsRequest(arg, trust)
         : (('req' in arg && arg.req ? arg.req : arg) as DatelineRequest);
       return { req, loaders: loaders.forRequest(req) };
     },
