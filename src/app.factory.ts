@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import { proxyTrust } from './common/http/client-address';
+import { registerJsonBodyParser } from './common/http/json-body';
 import { DemoSeeder } from './articles/demo/demo-seeder';
 import { ArticleFastPath } from './articles/read-cache/article-fast-path';
 import { GraphqlFastPath } from './articles/read-cache/graphql-fast-path';
@@ -111,6 +112,8 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     limitGraphqlDocumentSize(fastify);
     // JSON routes take JSON: a text/plain body (a cross-site "simple" request) is 415, not parsed.
     fastify.removeContentTypeParser('text/plain');
+    // Fastify's JSON parser, with a bound on how deeply a body may nest.
+    registerJsonBodyParser(fastify);
     registerEtagHook(fastify);
     registerImportBodies(fastify, config.importMaxBytes);
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {

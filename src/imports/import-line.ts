@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/http/id-or-slug.pipe';
 import type { FieldError } from '../common/errors/domain-error';
+import { NUL_MESSAGE, nulPath } from '../common/http/validation';
 import {
   rankingLineSchema,
   sectionLineSchema,
@@ -227,6 +228,9 @@ export function validateImportLine(value: unknown): ValidationResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { ok: false, errors: [{ path: '(line)', message: 'must be a JSON object' }] };
   }
+  // Import bodies are read raw, past the global pipe: the same NUL check as every other input.
+  const nul = nulPath(value, '');
+  if (nul !== null) return { ok: false, errors: [{ path: nul, message: NUL_MESSAGE }] };
   const result = articleImportLineSchema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, input: compact(result.data) };
   return { ok: false, errors: issuesToFieldErrors(result.error.issues) };
@@ -246,6 +250,8 @@ export function toSiteItem(line: number, candidate: unknown): ImportItem {
       ? (candidate as { kind?: unknown }).kind
       : undefined;
   if (kind === undefined) return toImportItem(line, candidate);
+  const nul = nulPath(candidate, '');
+  if (nul !== null) return { line, error: formatFieldErrors([{ path: nul, message: NUL_MESSAGE }]) };
   if (kind === 'section') {
     const r = sectionLineSchema.safeParse(candidate, { reportInput: true });
     return r.success

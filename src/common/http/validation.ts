@@ -1,5 +1,33 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldError } from '../errors/domain-error';
+
+const NUL = '\u0000';
+export const NUL_MESSAGE = 'must not contain NUL (\\u0000) characters';
+
+/** A path as it is reported: a NUL in a key is shown escaped. */
+const shown = (path: string) => path.replaceAll(NUL, '\\u0000');
+
+/**
+ * Where a NUL character sits in an input (a string value or an object key, at any depth), or
+ * null. PostgreSQL cannot store NUL in text (nor in jsonb strings), so such an input would fail
+ * in the database, as a 500; it is refused as invalid input before it gets there.
+ */
+export function nulPath(value: unknown, root: string): string | null {
+  const pending: [unknown, string][] = [[value, root]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [v, path] = next;
+    if (typeof v === 'string') {
+      if (v.includes(NUL)) return shown(path) || 'value';
+    } else if (v !== null && typeof v === 'object') {
+      for (const [key, child] of Object.entries(v)) {
+        const childPath = path ? `${path}.${key}` : key;
+        if (key.includes(NUL)) return shown(childPath);
+        pending.push([child, childPath]);
+      }
+    }
+  }
+  return null;
+}
 
 function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   const out: FieldError[] = [];
@@ -14,11 +42,34 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 }
 
 /**
- * One validation pipe for REST bodies, queries and GraphQL arguments: unknown fields are refused
- * (no mass assignment), values are converted only where the type says so.
+ * The parameter kinds that carry client input: REST bodies, query strings and path parameters,
+ * and GraphQL arguments (@nestjs/graphql's GqlParamtype.ARGS, which it does not export). Not
+ * the others (a GraphQL parent, context or info; custom decorators such as the caller's key).
+ */
+const CLIENT_INPUT = new Set<unknown>(['body', 'query', 'param', 3]);
+
+/**
+ * The global pipe: every REST body, query and path parameter and every GraphQL argument passes
+ * it, whichever transport it came by (GraphQL string literals included), so this is the one
+ * place text with a NUL character is refused.
+ */
+class InputPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (CLIENT_INPUT.has(metadata.type)) {
+      const path = nulPath(value, metadata.data ?? '');
+      if (path !== null) throw DomainError.validation([{ path, message: NUL_MESSAGE }]);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
+/**
+ * One validation pipe for REST bodies, queries and GraphQL arguments: text with NUL characters
+ * and unknown fields are refused (no mass assignment), values are converted only where the type
+ * says so.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new InputPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
