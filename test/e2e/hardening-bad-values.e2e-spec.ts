@@ -9,6 +9,7 @@
  * The built server runs as its own process (as in production) so its log lines can be read.
  */
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import { HttpClient, expectProblem, type HttpAnswer } from '../support/http-client';
 import { spawnServer, type SpawnedServer } from '../support/spawned-server';
 
@@ -28,6 +29,39 @@ const BAD_CURSORS: { name: string; cursor: string; q?: string }[] = [
   { name: 'a relevance cursor on the newest-first list', cursor: cursor(['q', '0.5', UUID]) },
 ];
 
+interface GraphqlErrors {
+  errors?: { extensions?: { code?: string; errors?: { path: string }[] } }[];
+}
+
+/**
+ * Sends each subscribe payload (raw JSON text, so it can be nested deeper than JSON.stringify
+ * goes) over one graphql-ws connection and gives back what came for each: its first `next`
+ * payload, or the `error` message's errors.
+ */
+async function overWebSocket(url: string, payloads: string[]): Promise<GraphqlErrors[]> {
+  const ws = new WebSocket(`${url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+  const results = new Map<string, GraphqlErrors>();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      ws.on('error', reject);
+      ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init' })));
+      ws.on('message', (data: Buffer) => {
+        const m = JSON.parse(data.toString()) as { id?: string; type: string; payload?: unknown };
+        if (m.type === 'connection_ack')
+          payloads.forEach((p, i) => ws.send(`{"id":"${i}","type":"subscribe","payload":${p}}`));
+        if (m.id !== undefined && !results.has(m.id)) {
+          if (m.type === 'next') results.set(m.id, m.payload as GraphqlErrors);
+          if (m.type === 'error') results.set(m.id, { errors: m.payload as GraphqlErrors['errors'] });
+        }
+        if (results.size === payloads.length) resolve();
+      });
+    });
+  } finally {
+    ws.close();
+  }
+  return payloads.map((_, i) => results.get(String(i)) ?? {});
+}
+
 interface LogLine {
   level: number;
   requestId?: string;
@@ -43,6 +77,7 @@ describe('Hardening: values the database cannot take are 400, logged at info at 
   /** The REST request ids sent by these tests, each with the status its answer had. */
   const sent = new Map<string, number>();
   let sentToGraphql = 0;
+  let sentOverWebSocket = 0;
   /** How many log lines the server had written before the first of these requests. */
   let startupLines = 0;
 
@@ -237,8 +272,34 @@ describe('Hardening: values the database cannot take are 400, logged at info at 
     });
   });
 
+  it('over graphql-ws too: a NUL, a bad cursor, a variable of the wrong type or nested 10,000 deep', async () => {
+    const subscription = 'subscription($a: ID!) { reactionsChanged(articleId: $a) { count } }';
+    const payload = (query: string, variables: string) =>
+      `{"query":${JSON.stringify(query)},"variables":${variables}}`;
+    const answers = await overWebSocket(server.url, [
+      payload(subscription, '{"a":"x\\u0000"}'),
+      payload(
+        'query($a: String) { articles(after: $a) { totalCount } }',
+        JSON.stringify({ a: BAD_CURSORS[0].cursor }),
+      ),
+      payload(subscription, '{"a":true}'),
+      payload(subscription, `{"a":${deep(10_000)}}`),
+    ]);
+    sentOverWebSocket += answers.length;
+    expect(answers.map((a) => a.errors?.map((e) => e.extensions?.code))).toEqual([
+      ['BAD_USER_INPUT'],
+      ['BAD_USER_INPUT'],
+      ['BAD_USER_INPUT'],
+      ['BAD_USER_INPUT'],
+    ]);
+    expect(answers[0].errors?.[0].extensions?.errors).toEqual([
+      { path: 'articleId', message: expect.any(String) },
+    ]);
+  });
+
   it('none of it logged above info, and no stack trace was logged', async () => {
     expect(Math.min(sent.size, sentToGraphql)).toBeGreaterThanOrEqual(10);
+    expect(sentOverWebSocket).toBe(4);
     const byId = (lines: LogLine[]) => new Set(lines.filter((l) => l.res).map((l) => l.requestId));
     // Each request's own line is written when its answer has been sent.
     const deadline = Date.now() + 5000;

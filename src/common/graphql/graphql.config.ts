@@ -27,6 +27,13 @@ const armor = {
 };
 
 function formatWsError(err: GraphQLError): GraphQLFormattedError {
+  // An error with no path is about the request, not a field: graphql-js refusing its variables
+  // (a wrong type, a missing value). Over HTTP Apollo codes these BAD_USER_INPUT; over WebSocket
+  // they came without a code and read as unexpected: INTERNAL_SERVER_ERROR, and a stack trace
+  // logged at error level.
+  if (err.path === undefined && err.extensions.code === undefined) {
+    return formatGraphqlError({ ...err.toJSON(), extensions: { code: 'BAD_USER_INPUT' } }, err);
+  }
   return formatGraphqlError(err.toJSON(), err);
 }
 
