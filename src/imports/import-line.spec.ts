@@ -1,4 +1,4 @@
-import { validateImportLine } from './import-line';
+import { toSiteItem, validateImportLine } from './import-line';
 
 function errors(value: unknown): string[] {
   const result = validateImportLine(value);
@@ -101,5 +101,26 @@ describe('validateImportLine', () => {
     expect(errors({ title: 'x', bodyHtml: '<p>a</p>', bodyText: 'a' })).toEqual([
       'bodyText: give only one of bodyHtml, bodyText',
     ]);
+  });
+});
+
+describe('NUL characters in an import line', () => {
+  it('fail the line with the path of the first one, articles and site lines alike', () => {
+    expect(validateImportLine({ title: 'a\u0000b', bodyText: 'x' })).toEqual({
+      ok: false,
+      errors: [{ path: 'title', message: 'must not contain NUL (\\u0000) characters' }],
+    });
+    expect(toSiteItem(3, { title: 'ok', body: [{ type: 'paragraph', text: '\u0000' }] })).toMatchObject({
+      line: 3,
+      error: 'body.0.text: must not contain NUL (\\u0000) characters',
+    });
+    expect(toSiteItem(4, { kind: 'section', slug: 'world', name: 'Wor\u0000ld' })).toEqual({
+      line: 4,
+      error: 'name: must not contain NUL (\\u0000) characters',
+    });
+    expect(toSiteItem(5, { kind: 'ranking', slug: 'top', title: 'Top', articles: ['a\u0000'] })).toEqual({
+      line: 5,
+      error: 'articles.0: must not contain NUL (\\u0000) characters',
+    });
   });
 });
