@@ -12,6 +12,7 @@ import { ProblemFilter } from './common/errors/problem.filter';
 import { graphqlOptions } from './common/graphql/graphql.config';
 import { GraphqlLoaders } from './common/graphql/loaders';
 import { WsConnections } from './common/graphql/ws-connections';
+import { RateLimitService } from './common/rate-limit/rate-limit.service';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -40,9 +41,9 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [CommonModule],
-          inject: [GraphqlLoaders, WsConnections],
-          useFactory: (loaders: GraphqlLoaders, sockets: WsConnections) =>
-            graphqlOptions(config, loaders, sockets),
+          inject: [GraphqlLoaders, WsConnections, RateLimitService],
+          useFactory: (loaders: GraphqlLoaders, sockets: WsConnections, limits: RateLimitService) =>
+            graphqlOptions(config, loaders, sockets, limits),
         }),
         CommonModule,
         HealthModule,

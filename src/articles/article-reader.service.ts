@@ -34,6 +34,26 @@ export type ArticleRecord = Omit<
 > &
   Partial<Pick<Article, 'body' | 'bodyHtml' | 'bodyText'>> & { sectionId: string | null };
 
+/**
+ * What an article's public answer depends on besides the article itself: every article it pins,
+ * public or not (a pinned draft that is published must show at once), and when the first pin
+ * scheduled for later becomes public, which nothing announces.
+ */
+export interface Pins {
+  ids: string[];
+  /** Epoch milliseconds; Infinity when no pin is scheduled for later. */
+  nextPublicAtMs: number;
+}
+
+/** The public's whole article from the read cache, and what a kept answer showing it depends on. */
+export interface PublicArticle {
+  article: Article;
+  /** The article and every article it pins: a change to any of them changes the answer. */
+  dependsOn: string[];
+  /** When the answer changes with no write at all (a pinned article comes due), epoch ms. */
+  freshUntilMs: number;
+}
+
 export interface Page<T> {
   items: { cursor: string; node: T }[];
   startCursor: string | null;
@@ -131,9 +151,21 @@ export class ArticleReader {
       const row = await this.articles.findOne(key, { publicOnly: true, fromPrimary: true });
       const record = row ? toRecord(row) : null;
       if (!record) return null;
-      const [article] = await this.hydrate([record], { editor: false });
-      return this.cache.store(since, article as Article);
+      const [[article], pins] = await Promise.all([
+        this.hydrate([record], { editor: false }),
+        this.pins(record.id),
+      ]);
+      return this.cache.store(since, article as Article, pins);
     });
+  }
+
+  /** What answers showing this article's pins depend on (see Pins). */
+  async pins(articleId: string): Promise<Pins> {
+    const rows = await this.articles.pinsOf(articleId);
+    return {
+      ids: rows.map((r) => r.id),
+      nextPublicAtMs: Math.min(...rows.map((r) => r.publicAt?.getTime() ?? Number.POSITIVE_INFINITY)),
+    };
   }
 
   async findRecord(key: IdOrSlug, viewer: Viewer): Promise<ArticleRecord | null> {
@@ -142,9 +174,14 @@ export class ArticleReader {
   }
 
   /** The public's whole article through the cache (GraphQL's article query), or null. */
-  async publicArticle(key: IdOrSlug): Promise<Article | null> {
+  async publicArticle(key: IdOrSlug): Promise<PublicArticle | null> {
     const entry = await this.publicEntry(key);
-    return entry ? this.cache.article(entry) : null;
+    if (!entry) return null;
+    return {
+      article: await this.cache.article(entry),
+      dependsOn: [entry.id, ...entry.pins],
+      freshUntilMs: entry.freshUntilMs,
+    };
   }
 
   /** One whole article (REST). */

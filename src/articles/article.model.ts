@@ -1,46 +1,52 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { SectionRef } from '../sections/section.model';
-import type { Block } from './body/blocks';
+import { BLOCK_FIELD_RULES, BLOCK_TEXT_USE, type Block } from './body/blocks';
 
 import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from './article-status';
+
+/** Descriptions of the answer's block fields: the field's rule, and for text how to use it. */
+const INLINE_HTML = `${BLOCK_FIELD_RULES.inlineHtml} ${BLOCK_TEXT_USE}`;
+const TEXT_ONLY = `${BLOCK_FIELD_RULES.text} ${BLOCK_TEXT_USE}`;
+const URL_RULE = BLOCK_FIELD_RULES.url;
 
 @ObjectType()
 export class ParagraphBlock {
   @Field() type!: 'paragraph';
-  @Field({ description: 'May carry inline <b>, <i> and <a href>.' }) text!: string;
+  @Field({ description: INLINE_HTML }) text!: string;
 }
 @ObjectType()
 export class HeadingBlock {
   @Field() type!: 'heading';
   @Field(() => Int, { description: '2, 3 or 4.' }) level!: number;
-  @Field() text!: string;
+  @Field({ description: INLINE_HTML }) text!: string;
 }
 @ObjectType()
 export class QuoteBlock {
   @Field() type!: 'quote';
-  @Field() text!: string;
-  @Field(() => String, { nullable: true }) cite?: string;
+  @Field({ description: INLINE_HTML }) text!: string;
+  @Field(() => String, { nullable: true, description: `Who said it. ${INLINE_HTML}` }) cite?: string;
 }
 @ObjectType()
 export class ListBlock {
   @Field() type!: 'list';
   @Field() ordered!: boolean;
-  @Field(() => [String]) items!: string[];
+  @Field(() => [String], { description: `Each item: ${INLINE_HTML}` }) items!: string[];
 }
 @ObjectType()
 export class ImageBlock {
   @Field() type!: 'image';
-  @Field() url!: string;
-  @Field() alt!: string;
-  @Field(() => String, { nullable: true }) caption?: string;
-  @Field(() => String, { nullable: true }) credit?: string;
+  @Field({ description: URL_RULE }) url!: string;
+  @Field({ description: `The image described for those who cannot see it. ${TEXT_ONLY}` }) alt!: string;
+  @Field(() => String, { nullable: true, description: INLINE_HTML }) caption?: string;
+  @Field(() => String, { nullable: true, description: `Who made the image. ${INLINE_HTML}` }) credit?: string;
 }
 @ObjectType()
 export class EmbedBlock {
   @Field() type!: 'embed';
-  @Field() url!: string;
-  @Field(() => String, { nullable: true }) provider?: string;
+  @Field({ description: URL_RULE }) url!: string;
+  @Field(() => String, { nullable: true, description: `The embed's source, e.g. YouTube. ${TEXT_ONLY}` })
+  provider?: string;
 }
 
 export const BlockUnion = createUnionType({
@@ -141,7 +147,14 @@ export class ArticleSummary {
 @ObjectType()
 export class Article extends ArticleSummary {
   @Field(() => [BlockUnion])
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Ordered blocks.' })
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'object' },
+    description:
+      'Ordered blocks, each `{ type, … }` with the fields of BlockInput. Every text field is sanitised HTML ' +
+      '(text, items, cite, caption and credit may carry <b>, <i> and <a href>; alt and provider no tags): insert it ' +
+      'as HTML, do not escape it again. A url is an absolute http(s) URL in its normalised form.',
+  })
   body!: Block[];
   @Field({ description: 'Rendered from the blocks; sanitised.' }) @ApiProperty() bodyHtml!: string;
   @Field({ description: 'Text blocks joined by a blank line.' }) @ApiProperty() bodyText!: string;

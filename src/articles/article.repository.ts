@@ -340,6 +340,22 @@ export class ArticleRepository {
     );
   }
 
+  /**
+   * Every article this one pins, public or not, with the time a pin scheduled for later becomes
+   * public (null for the others). Cached answers show only the public pins but depend on all of
+   * them. From the primary, like the cache fills that call it.
+   */
+  async pinsOf(articleId: string): Promise<{ id: string; publicAt: Date | null }[]> {
+    return this.dataSource.query(
+      `SELECT r.related_id AS id,
+              CASE WHEN a.deleted_at IS NULL AND a.status IN ('published', 'scheduled') AND a.published_at > now()
+                   THEN a.published_at END AS "publicAt"
+         FROM article_related r JOIN articles a ON a.id = r.related_id
+        WHERE r.article_id = $1`,
+      [articleId],
+    );
+  }
+
   /** The revisions of these articles, each article's newest first. */
   async listRevisions(articleIds: string[]): Promise<RevisionRow[]> {
     if (!articleIds.length) return [];

@@ -1,15 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
+  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/role';
 import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { IdOrSlugPipe, UuidPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
+import type { DatelineRequest } from '../common/http/request-context';
+import { RateLimitService } from '../common/rate-limit/rate-limit.service';
+import { isFullTextQuery, spendPublicRead } from '../common/rate-limit/read-budget';
 import { articleKeys, articleListKeys } from './article-surrogate-keys';
 import { Article, ArticleList, RevisionList } from './article.model';
 import { ArticlesService } from './articles.service';
@@ -19,13 +23,26 @@ import { ListArticlesQuery } from './dto/list-articles.args';
 @ApiTags('articles')
 @Controller('articles')
 export class ArticlesController {
-  constructor(private readonly articles: ArticlesService) {}
+  constructor(
+    private readonly articles: ArticlesService,
+    private readonly limits: RateLimitService,
+  ) {}
 
   @Get()
   @Public()
   @HttpCached(articleListKeys)
   @ApiOkResponse({ type: ArticleList })
-  list(@Query() query: ListArticlesQuery, @CurrentPrincipal() who: Principal | null): Promise<ArticleList> {
+  @ApiTooManyRequestsResponse({
+    description:
+      'RATE_LIMITED: the client spent its RATE_LIMIT_SEARCHES_PER_MINUTE (a search answered from the read cache costs nothing)',
+  })
+  async list(
+    @Query() query: ListArticlesQuery,
+    @CurrentPrincipal() who: Principal | null,
+    @Req() req: DatelineRequest,
+  ): Promise<ArticleList> {
+    // No RateLimit-* headers on the answer itself: it is public and cacheable, they are per client.
+    if (isFullTextQuery(query.q)) await spendPublicRead(this.limits, req, { searches: 1 });
     return this.articles.list(query, who);
   }
 

@@ -47,11 +47,14 @@ export class ArticlesResolver {
       id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'),
       who,
     );
-    // A public article from the read cache: an answer showing it may be kept until it changes.
-    // Not found (perhaps published a moment later) or read otherwise: the answer is not kept.
-    if (found && !('sectionId' in found))
-      recordShown(ctx.req, [found.id, ...found.relatedArticles.map((r) => r.id)]);
-    else recordUncacheable(ctx.req);
+    // A public article from the read cache: an answer showing it may be kept until it, or an
+    // article it pins, changes. Not found (perhaps published a moment later) or read otherwise:
+    // the answer is not kept.
+    if (found && 'dependsOn' in found) {
+      recordShown(ctx.req, found.dependsOn, found.freshUntilMs);
+      return found.article;
+    }
+    recordUncacheable(ctx.req);
     return found;
   }
 

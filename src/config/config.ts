@@ -111,6 +111,8 @@ const schema = z.object({
     ),
   RATE_LIMIT_REACTIONS_PER_MINUTE: int(0).default(120),
   RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: int(0).default(20),
+  RATE_LIMIT_SEARCHES_PER_MINUTE: int(0).default(60),
+  RATE_LIMIT_GRAPHQL_COST_PER_MINUTE: int(0).default(50_000),
   TRUST_PROXY: trustProxy.default(false),
   RANKING_WEIGHT_VIEW: nonNegative.default(1),
   RANKING_WEIGHT_REACTION: nonNegative.default(5),
@@ -145,6 +147,10 @@ export interface AppConfig {
   reactionTypes: string[];
   rateLimitReactionsPerMinute: number;
   rateLimitAuthFailuresPerMinute: number;
+  /** Full-text searches per client (REST `q`, GraphQL `articles(filter: { q })`); 0 = off. */
+  rateLimitSearchesPerMinute: number;
+  /** GraphQL operation cost (cost-limit.ts) per client; 0 = off. */
+  rateLimitGraphqlCostPerMinute: number;
   trustProxy: TrustProxy;
   rankingWeightView: number;
   rankingWeightReaction: number;
@@ -199,6 +205,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     reactionTypes: e.REACTION_TYPES,
     rateLimitReactionsPerMinute: e.RATE_LIMIT_REACTIONS_PER_MINUTE,
     rateLimitAuthFailuresPerMinute: e.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+    rateLimitSearchesPerMinute: e.RATE_LIMIT_SEARCHES_PER_MINUTE,
+    rateLimitGraphqlCostPerMinute: e.RATE_LIMIT_GRAPHQL_COST_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     rankingWeightView: e.RANKING_WEIGHT_VIEW,
     rankingWeightReaction: e.RANKING_WEIGHT_REACTION,

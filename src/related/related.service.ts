@@ -18,7 +18,7 @@ export interface SourceArticle {
  * section, text) drops them at once, and articles that stop being public drop out of every
  * answer at once (the ids are turned into articles on each read); a newly published article
  * joins other articles' lists within this time (each list lives a random 50–100 % of it; editors
- * pin a follow-up to show it at once).
+ * pin a follow-up to show it at once, also one published or coming due after it was pinned).
  * Working a list out costs tens of milliseconds of database time, so it is not done per read.
  */
 export const RELATED_TTL_MS = 10 * 60_000;
@@ -65,8 +65,11 @@ export class RelatedService implements OnModuleInit {
     let rows = this.kept.get(key);
     if (!rows) {
       const since = this.kept.begin();
-      rows = await this.compute(source, pool);
-      this.kept.store(since, key, rows, [source.id]);
+      // The pins too, public or not: a pinned draft that is published (or a pin that comes due)
+      // must lead the list at once, not when the list ends its time.
+      const [computed, pins] = await Promise.all([this.compute(source, pool), this.reader.pins(source.id)]);
+      rows = computed;
+      this.kept.store(since, key, rows, [source.id, ...pins.ids], pins.nextPublicAtMs);
     }
     return rows.slice(0, limit);
   }

@@ -75,6 +75,39 @@ describe('Read cache: the next read after a write shows it', () => {
     expect((await page(a.slug)).relatedArticles).toEqual([]);
   });
 
+  it('a pinned draft shows in the article that pins it as soon as it is published (REST, GraphQL, related)', async () => {
+    const draft = await anArticle(t);
+    const a = await anArticle(t, { status: 'published', relatedArticles: [draft.id] });
+    const related = async () =>
+      (await t.anonymous.get(`/api/v1/articles/${a.slug}/related`)).body.data.map(
+        (s: { reason: string; article: { id: string } }) => `${s.reason}:${s.article.id}`,
+      );
+    await warm(a.slug);
+    expect((await rest(a.slug)).body.relatedArticles).toEqual([]);
+    expect((await page(a.slug)).relatedArticles).toEqual([]);
+    expect(await related()).not.toContain(`editor-pick:${draft.id}`);
+
+    expect((await t.editor.post(`/api/v1/articles/${draft.id}/publish`, {})).status).toBe(200);
+    expect((await rest(a.slug)).body.relatedArticles.map((r: { id: string }) => r.id)).toEqual([draft.id]);
+    expect((await page(a.slug)).relatedArticles.map((r: { id: string }) => r.id)).toEqual([draft.id]);
+    expect((await related())[0]).toBe(`editor-pick:${draft.id}`);
+  });
+
+  it('a pinned article scheduled for a moment later shows in the article that pins it when its time comes', async () => {
+    const at = new Date(Date.now() + 1500).toISOString();
+    const scheduled = await anArticle(t, { status: 'scheduled', publishedAt: at });
+    const a = await anArticle(t, { status: 'published', relatedArticles: [scheduled.id] });
+    await warm(a.slug);
+    expect((await rest(a.slug)).body.relatedArticles).toEqual([]);
+    expect((await page(a.slug)).relatedArticles).toEqual([]);
+    // Nothing announces a schedule coming due: the cached answers know when it will.
+    await new Promise((r) => setTimeout(r, Date.parse(at) - Date.now() + 200));
+    expect((await rest(a.slug)).body.relatedArticles.map((r: { id: string }) => r.id)).toEqual([
+      scheduled.id,
+    ]);
+    expect((await page(a.slug)).relatedArticles.map((r: { id: string }) => r.id)).toEqual([scheduled.id]);
+  });
+
   it('published, then unpublished or trashed: the next public read is 404', async () => {
     const a = await anArticle(t, { status: 'published' });
     await warm(a.slug);

@@ -34,6 +34,8 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
     dbPoolSize: 4,
     rateLimitReactionsPerMinute: 0,
     rateLimitAuthFailuresPerMinute: 0,
+    rateLimitSearchesPerMinute: 0,
+    rateLimitGraphqlCostPerMinute: 0,
     ...introspection,
     ...overrides,
   };

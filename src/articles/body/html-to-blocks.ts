@@ -1,7 +1,7 @@
 import { parseDocument } from 'htmlparser2';
 import sanitizeHtml from 'sanitize-html';
-import { SAFE_MEDIA_URL, type Block } from './blocks';
-import { collapseWhitespace, plainText, serializeInline, type DomNode } from './inline';
+import { escapeHtml, mediaUrl, type Block } from './blocks';
+import { collapseWhitespace, serializeInline, type DomNode } from './inline';
 
 /** What survives the first pass over `bodyHtml`: block structure and the inline allowlist. */
 const BODY_OPTIONS: sanitizeHtml.IOptions = {
@@ -43,10 +43,6 @@ const BODY_OPTIONS: sanitizeHtml.IOptions = {
 const INLINE_TAGS = new Set(['b', 'strong', 'i', 'em', 'a', 'span', 'br', 'cite']);
 const CONTAINERS = new Set(['div', 'section', 'article']);
 
-function textOf(node: DomNode): string {
-  return collapseWhitespace(plainText(serializeInline(node.children))).trim();
-}
-
 function inlineOf(nodes: DomNode[] | undefined): string {
   return collapseWhitespace(serializeInline(nodes)).trim();
 }
@@ -60,10 +56,15 @@ function findAll(node: DomNode, name: string): DomNode[] {
   return out;
 }
 
+/** An image block by the field rules of blocks.ts (the parser has decoded the attributes). */
 function imageBlock(img: DomNode, caption?: string): Block | null {
-  const url = (img.attribs?.src ?? '').trim();
-  if (!SAFE_MEDIA_URL.test(url)) return null;
-  const block: Block = { type: 'image', url, alt: img.attribs?.alt ?? '' };
+  const url = mediaUrl(img.attribs?.src ?? '');
+  if (!url) return null;
+  const block: Block = {
+    type: 'image',
+    url,
+    alt: escapeHtml(collapseWhitespace(img.attribs?.alt ?? '').trim()),
+  };
   if (caption) block.caption = caption;
   return block;
 }
@@ -124,7 +125,10 @@ export function htmlToBlocks(html: string): Block[] {
       }
       case 'blockquote': {
         const cites = findAll(node, 'cite');
-        const cite = cites.map(textOf).join(' ').trim();
+        const cite = cites
+          .map((c) => inlineOf(c.children))
+          .join(' ')
+          .trim();
         const without = (nodes: DomNode[] | undefined): DomNode[] =>
           (nodes ?? [])
             .filter((n) => !(n.type === 'tag' && n.name === 'cite'))
@@ -150,7 +154,10 @@ export function htmlToBlocks(html: string): Block[] {
         return;
       }
       case 'figure': {
-        const caption = findAll(node, 'figcaption').map(textOf).join(' ').trim();
+        const caption = findAll(node, 'figcaption')
+          .map((c) => inlineOf(c.children))
+          .join(' ')
+          .trim();
         for (const img of findAll(node, 'img')) {
           const b = imageBlock(img, caption || undefined);
           if (b) blocks.push(b);

@@ -74,6 +74,23 @@ export function cleanInline(text: string): string {
   return collapseWhitespace(serializeInline(parseDocument(sanitized).children)).trim();
 }
 
+/** Markup dropped whole, text kept (script and style contents go too). */
+const NO_TAGS: sanitizeHtml.IOptions = {
+  allowedTags: [],
+  allowedAttributes: {},
+  disallowedTagsMode: 'discard',
+};
+
+/**
+ * Cleans a text field that may carry no tags (`alt`, `provider`): markup dropped, entities
+ * decoded, then `&`, `<`, `>` and `"` escaped, so the result is safe as element content and in
+ * a quoted attribute. Cleaning it again gives it back unchanged.
+ */
+export function cleanText(text: string): string {
+  if (!/[<&\u0000]/.test(text)) return escapeHtml(collapseWhitespace(text).trim());
+  return escapeHtml(collapseWhitespace(plainText(sanitizeHtml(text, NO_TAGS))).trim());
+}
+
 /** The plain text of block text (tags dropped, entities decoded). */
 export function plainText(inline: string): string {
   if (!/[<&]/.test(inline)) return inline;

@@ -1,7 +1,7 @@
 import type { FieldError } from '../../common/errors/domain-error';
-import { SAFE_MEDIA_URL, type Block } from './blocks';
+import { mediaUrl, type Block } from './blocks';
 import { htmlToBlocks } from './html-to-blocks';
-import { cleanInline } from './inline';
+import { cleanInline, cleanText } from './inline';
 import { makeExcerpt, renderHtml, renderText, textToBlocks } from './render';
 
 /** A block as it arrives (REST JSON or the GraphQL BlockInput): checked field by field here. */
@@ -20,9 +20,13 @@ export interface RawBlock {
 }
 
 const str = (v: unknown): v is string => typeof v === 'string';
-const optStr = (v: unknown) => (str(v) && v.trim() ? v.trim() : undefined);
+/** An optional text field cleaned by its rule; undefined when nothing is left of it. */
+const optional = (v: unknown, clean: (s: string) => string) => (str(v) ? clean(v) || undefined : undefined);
 
-/** Checks and cleans blocks given as JSON; errors name `body[i].field`. */
+/**
+ * Checks and cleans blocks given as JSON; errors name `body[i].field`. Each field gets its one
+ * rule (BLOCK_FIELD_RULES): sanitised inline HTML, HTML without tags, or a normalised http(s) URL.
+ */
 export function normalizeBlocks(raw: RawBlock[], path = 'body'): { blocks: Block[]; errors: FieldError[] } {
   const blocks: Block[] = [];
   const errors: FieldError[] = [];
@@ -45,7 +49,7 @@ export function normalizeBlocks(raw: RawBlock[], path = 'body'): { blocks: Block
       }
       case 'quote':
         if (need('text', str(b.text), 'must be a string')) {
-          const cite = optStr(b.cite);
+          const cite = optional(b.cite, cleanInline);
           const text = cleanInline(b.text as string);
           blocks.push(cite ? { type: 'quote', text, cite } : { type: 'quote', text });
         }
@@ -60,26 +64,30 @@ export function normalizeBlocks(raw: RawBlock[], path = 'body'): { blocks: Block
           });
         break;
       }
-      case 'image':
-        if (need('url', str(b.url) && SAFE_MEDIA_URL.test(b.url), 'must be an http(s) URL')) {
-          const block: Block = { type: 'image', url: (b.url as string).trim(), alt: str(b.alt) ? b.alt : '' };
-          const caption = optStr(b.caption);
-          const credit = optStr(b.credit);
+      case 'image': {
+        const url = str(b.url) ? mediaUrl(b.url) : null;
+        if (need('url', url !== null, 'must be an http(s) URL')) {
+          const block: Block = { type: 'image', url: url as string, alt: str(b.alt) ? cleanText(b.alt) : '' };
+          const caption = optional(b.caption, cleanInline);
+          const credit = optional(b.credit, cleanInline);
           if (caption) block.caption = caption;
           if (credit) block.credit = credit;
           blocks.push(block);
         }
         break;
-      case 'embed':
-        if (need('url', str(b.url) && SAFE_MEDIA_URL.test(b.url), 'must be an http(s) URL')) {
-          const provider = optStr(b.provider);
+      }
+      case 'embed': {
+        const url = str(b.url) ? mediaUrl(b.url) : null;
+        if (need('url', url !== null, 'must be an http(s) URL')) {
+          const provider = optional(b.provider, cleanText);
           blocks.push(
             provider
-              ? { type: 'embed', url: (b.url as string).trim(), provider }
-              : { type: 'embed', url: (b.url as string).trim() },
+              ? { type: 'embed', url: url as string, provider }
+              : { type: 'embed', url: url as string },
           );
         }
         break;
+      }
       default:
         errors.push({
           path: `${at}.type`,

@@ -1,7 +1,12 @@
 import { escapeHtml, escapeText, type Block } from './blocks';
-import { cleanInline, plainText } from './inline';
+import { cleanInline, cleanText, plainText } from './inline';
 
-/** The HTML of a body, rendered from its blocks; block text is cleaned again on the way out. */
+/**
+ * The HTML of a body, rendered from its blocks. Every text field is HTML already (blocks.ts) and
+ * is cleaned again by its own rule on the way out, so nothing stored by an older version, or
+ * written to the database by hand, can reach the page unsanitised; URLs are escaped for their
+ * attribute.
+ */
 export function renderHtml(blocks: Block[]): string {
   return blocks
     .map((b): string => {
@@ -11,19 +16,19 @@ export function renderHtml(blocks: Block[]): string {
         case 'heading':
           return `<h${b.level}>${cleanInline(b.text)}</h${b.level}>`;
         case 'quote':
-          return `<blockquote><p>${cleanInline(b.text)}</p>${b.cite ? `<cite>${escapeText(b.cite)}</cite>` : ''}</blockquote>`;
+          return `<blockquote><p>${cleanInline(b.text)}</p>${b.cite ? `<cite>${cleanInline(b.cite)}</cite>` : ''}</blockquote>`;
         case 'list': {
           const tag = b.ordered ? 'ol' : 'ul';
           return `<${tag}>${b.items.map((i) => `<li>${cleanInline(i)}</li>`).join('')}</${tag}>`;
         }
         case 'image': {
-          const caption = [b.caption, b.credit].filter(Boolean).map((s) => escapeHtml(s as string));
-          return `<figure><img src="${escapeHtml(b.url)}" alt="${escapeHtml(b.alt)}">${
+          const caption = [b.caption, b.credit].filter(Boolean).map((s) => cleanInline(s as string));
+          return `<figure><img src="${escapeHtml(b.url)}" alt="${cleanText(b.alt)}">${
             caption.length ? `<figcaption>${caption.join(' — ')}</figcaption>` : ''
           }</figure>`;
         }
         case 'embed':
-          return `<figure class="embed"><a href="${escapeHtml(b.url)}">${escapeHtml(b.provider ?? b.url)}</a></figure>`;
+          return `<figure class="embed"><a href="${escapeHtml(b.url)}">${b.provider ? cleanText(b.provider) : escapeHtml(b.url)}</a></figure>`;
       }
     })
     .join('\n');
@@ -39,7 +44,7 @@ export function renderText(blocks: Block[]): string {
         parts.push(plainText(b.text));
         break;
       case 'quote':
-        parts.push(plainText(b.text) + (b.cite ? `\n— ${b.cite}` : ''));
+        parts.push(plainText(b.text) + (b.cite ? `\n— ${plainText(b.cite)}` : ''));
         break;
       case 'list':
         parts.push(b.items.map((i) => plainText(i)).join('\n'));

@@ -19,15 +19,30 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { SLUG_MAX, SLUG_PATTERN } from '../../common/http/id-or-slug.pipe';
-import { BLOCK_TYPES } from '../body/blocks';
+import { BLOCK_FIELD_RULES, BLOCK_TYPES } from '../body/blocks';
 import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from '../article-status';
 
 const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
 
-@InputType({ description: 'One body block; which fields apply depends on `type`.' })
+/** The description of a block input field, for GraphQL and OpenAPI: where it applies, its rule. */
+const rule = (types: string, kind: keyof typeof BLOCK_FIELD_RULES) =>
+  kind === 'url'
+    ? `${types}. ${BLOCK_FIELD_RULES.url}`
+    : `${types}. Read as HTML and stored as: ${BLOCK_FIELD_RULES[kind]}`;
+const described = (description: string) => ({ nullable: true, description }) as const;
+
+@InputType({
+  description:
+    'One body block; which fields apply depends on `type`. Text fields are taken as HTML and cleaned by their ' +
+    'rule (the same as in the answer); a url must be an absolute http(s) URL.',
+})
 export class BlockInput {
   @Field() @ApiPropertyOptional({ enum: BLOCK_TYPES }) @IsIn(BLOCK_TYPES) type!: string;
-  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() text?: string;
+  @Field(described(rule('paragraph, heading, quote', 'inlineHtml')))
+  @ApiPropertyOptional({ description: rule('paragraph, heading, quote', 'inlineHtml') })
+  @IsOptional()
+  @IsString()
+  text?: string;
   @Field(() => Int, { nullable: true })
   @ApiPropertyOptional()
   @IsOptional()
@@ -35,19 +50,43 @@ export class BlockInput {
   @Min(2)
   @Max(4)
   level?: number;
-  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() cite?: string;
+  @Field(described(rule('quote', 'inlineHtml')))
+  @ApiPropertyOptional({ description: rule('quote', 'inlineHtml') })
+  @IsOptional()
+  @IsString()
+  cite?: string;
   @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsBoolean() ordered?: boolean;
-  @Field(() => [String], { nullable: true })
-  @ApiPropertyOptional({ type: [String] })
+  @Field(() => [String], described(rule('list, each item', 'inlineHtml')))
+  @ApiPropertyOptional({ type: [String], description: rule('list, each item', 'inlineHtml') })
   @IsOptional()
   @IsArray()
   @IsString({ each: true })
   items?: string[];
-  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() url?: string;
-  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() alt?: string;
-  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() caption?: string;
-  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() credit?: string;
-  @Field({ nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() provider?: string;
+  @Field(described(rule('image, embed', 'url')))
+  @ApiPropertyOptional({ description: rule('image, embed', 'url') })
+  @IsOptional()
+  @IsString()
+  url?: string;
+  @Field(described(rule('image', 'text')))
+  @ApiPropertyOptional({ description: rule('image', 'text') })
+  @IsOptional()
+  @IsString()
+  alt?: string;
+  @Field(described(rule('image', 'inlineHtml')))
+  @ApiPropertyOptional({ description: rule('image', 'inlineHtml') })
+  @IsOptional()
+  @IsString()
+  caption?: string;
+  @Field(described(rule('image', 'inlineHtml')))
+  @ApiPropertyOptional({ description: rule('image', 'inlineHtml') })
+  @IsOptional()
+  @IsString()
+  credit?: string;
+  @Field(described(rule('embed', 'text')))
+  @ApiPropertyOptional({ description: rule('embed', 'text') })
+  @IsOptional()
+  @IsString()
+  provider?: string;
 }
 
 @InputType()

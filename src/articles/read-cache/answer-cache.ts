@@ -83,12 +83,25 @@ export class AnswerCache<T> {
     return release;
   }
 
-  /** Keeps an answer read after `begin()` unless something it shows changed meanwhile. */
-  store(since: number, key: string, value: T, ids: readonly string[]): void {
+  /**
+   * Keeps an answer read after `begin()` unless something it shows changed meanwhile; never past
+   * `untilMs` (epoch milliseconds), when it changes with nothing to announce it.
+   */
+  store(
+    since: number,
+    key: string,
+    value: T,
+    ids: readonly string[],
+    untilMs = Number.POSITIVE_INFINITY,
+  ): void {
     if (this.clearedAt > since) return;
     if (ids.some((id) => (this.changedAt.get(id) ?? 0) > since)) return;
     const unique = [...new Set(ids)];
-    const ttl = this.spreadTtl ? Math.round(this.ttlMs * (0.5 + 0.5 * Math.random())) : this.ttlMs;
+    const ttl = Math.min(
+      this.spreadTtl ? Math.round(this.ttlMs * (0.5 + 0.5 * Math.random())) : this.ttlMs,
+      Math.floor(untilMs - Date.now()),
+    );
+    if (ttl <= 0) return;
     this.answers.set(key, { value, ids: unique }, { ttl });
     for (const id of unique) {
       const set = this.shownIn.get(id) ?? new Set<string>();

@@ -10,6 +10,7 @@ import { ClusterBus } from '../../common/cluster/cluster-bus';
 import { strongEtag } from '../../common/http-cache/etag';
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { articleKeys } from '../article-surrogate-keys';
+import type { Pins } from '../article-reader.service';
 import type { Article, ReactionCount } from '../article.model';
 import { ArticleRepository } from '../article.repository';
 import { GraphqlAnswerCache } from './graphql-answer-cache';
@@ -66,7 +67,13 @@ export interface ArticleEntry {
   publishedAtMs: number;
   /** When a read should refresh it in the background (see REFRESH_FROM). */
   refreshAt: number;
-  related: string[];
+  /**
+   * Every article it pins, public or not: the answer shows the public ones, and a pinned draft
+   * that is published must show at once, so a change to any of them drops this entry.
+   */
+  pins: string[];
+  /** When a pin scheduled for later becomes public (nothing announces it): no longer served then. */
+  freshUntilMs: number;
   surrogateKey: string;
   body: Buffer;
   holes: Hole[];
@@ -94,7 +101,7 @@ export interface ComposedAnswer {
 export class ArticleCache implements OnModuleInit {
   private readonly byId: LRUCache<string, ArticleEntry>;
   private readonly idBySlug = new LRUCache<string, string>({ max: MAX_ARTICLES });
-  /** Article id → ids of cached articles that show it among their related articles. */
+  /** Article id → ids of cached articles that pin it (and show it once it is public). */
   private readonly shownIn = new Map<string, Set<string>>();
   private readonly counts = new LRUCache<string, Counts>({ max: MAX_ARTICLES * 4, ttl: ARTICLE_TTL_MS });
   /** Fills in flight, so a burst of misses on one article reads it once. */
@@ -145,8 +152,10 @@ export class ArticleCache implements OnModuleInit {
     const id = 'id' in key ? key.id.toLowerCase() : this.idBySlug.get(key.slug);
     const entry = id === undefined ? undefined : this.byId.get(id);
     if (!entry || ('slug' in key && entry.slug !== key.slug)) return undefined;
-    // Stored only when public; checked again so nothing can outlive its own publication time.
-    if (entry.publishedAtMs > Date.now()) return undefined;
+    // Stored only when public; checked again so nothing can outlive its own publication time,
+    // nor the publication time of an article it pins.
+    const now = Date.now();
+    if (entry.publishedAtMs > now || entry.freshUntilMs <= now) return undefined;
     return entry;
   }
 
@@ -183,11 +192,12 @@ export class ArticleCache implements OnModuleInit {
   }
 
   /**
-   * Makes an entry of a public article read after `begin()`. It is kept only if nothing it shows
-   * changed meanwhile (a write that committed during the read must not be hidden by the read).
+   * Makes an entry of a public article read after `begin()`, with every article it pins (`pins`,
+   * read after `begin()` too). It is kept only if nothing it shows or pins changed meanwhile (a
+   * write that committed during the read must not be hidden by the read).
    */
-  store(since: number, article: Article): ArticleEntry {
-    const related = article.relatedArticles.map((r) => r.id);
+  store(since: number, article: Article, pins: Pins): ArticleEntry {
+    const pinned = [...new Set([...article.relatedArticles.map((r) => r.id), ...pins.ids])];
     const withHoles: Article = {
       ...article,
       reactions: holeOf(article.id) as never,
@@ -210,7 +220,7 @@ export class ArticleCache implements OnModuleInit {
     }
     pieces.push(Buffer.from(json.slice(last), 'utf8'));
     const body = Buffer.concat(pieces);
-    const fresh = this.usable() && !this.changedSince(since, [article.id, ...related]);
+    const fresh = this.usable() && !this.changedSince(since, [article.id, ...pinned]);
     // The counts read with the article are kept unless a change came meanwhile.
     const versions = new Map<string, number>();
     for (const s of [article, ...article.relatedArticles]) {
@@ -221,7 +231,8 @@ export class ArticleCache implements OnModuleInit {
       slug: article.slug,
       publishedAtMs: article.publishedAt ? Date.parse(article.publishedAt) : Number.POSITIVE_INFINITY,
       refreshAt: Date.now() + ARTICLE_TTL_MS * (REFRESH_FROM + REFRESH_SPREAD * Math.random()),
-      related,
+      pins: pinned,
+      freshUntilMs: pins.nextPublicAtMs,
       surrogateKey: [...new Set(articleKeys(article))].join(' '),
       body,
       holes,
@@ -229,11 +240,11 @@ export class ArticleCache implements OnModuleInit {
       stamp: holes.map((h) => versions.get(h.id) ?? -1).join(','),
       etag: strongEtag(body),
     };
-    if (fresh && entry.publishedAtMs <= Date.now()) {
+    if (fresh && entry.publishedAtMs <= Date.now() && entry.freshUntilMs > Date.now()) {
       // The bytes, and room for the objects GraphQL may parse from them (about twice the bytes).
       this.byId.set(entry.id, entry, { size: body.length * 3 + 512 });
       this.idBySlug.set(entry.slug, entry.id);
-      for (const r of related) {
+      for (const r of pinned) {
         const set = this.shownIn.get(r) ?? new Set<string>();
         set.add(entry.id);
         this.shownIn.set(r, set);
@@ -366,7 +377,7 @@ export class ArticleCache implements OnModuleInit {
 
   private unlink(entry: ArticleEntry): void {
     if (this.idBySlug.peek(entry.slug) === entry.id) this.idBySlug.delete(entry.slug);
-    for (const r of entry.related) {
+    for (const r of entry.pins) {
       const set = this.shownIn.get(r);
       set?.delete(entry.id);
       if (set && !set.size) this.shownIn.delete(r);

@@ -70,9 +70,16 @@ export class GraphqlAnswerCache {
     return { page: this.pages.begin(), list: this.lists.begin() };
   }
 
-  store(kind: AnswerKind, since: AnswerSince, key: string, answer: CachedGraphqlAnswer, ids: string[]): void {
-    if (kind === 'page') this.pages.store(since.page, key, answer, ids);
-    else this.lists.store(since.list, key, answer, ids);
+  store(
+    kind: AnswerKind,
+    since: AnswerSince,
+    key: string,
+    answer: CachedGraphqlAnswer,
+    ids: string[],
+    untilMs?: number,
+  ): void {
+    if (kind === 'page') this.pages.store(since.page, key, answer, ids, untilMs);
+    else this.lists.store(since.list, key, answer, ids, untilMs);
   }
 
   /** These articles' reaction counts changed: drop the answers that show them. */
@@ -100,6 +107,8 @@ export interface AnswerRecorder {
   since: AnswerSince;
   key: string;
   ids: string[];
+  /** When the answer changes with nothing to announce it (epoch ms): kept until then at most. */
+  untilMs?: number;
   cacheable: boolean;
   /** Set once the operation is known. */
   kind?: AnswerKind;
@@ -116,10 +125,15 @@ export function recorderOf(req: object | undefined): AnswerRecorder | undefined 
   return req ? (req as Carrier)[RECORDER] : undefined;
 }
 
-/** The answer shows these articles: a change to any of them drops it. */
-export function recordShown(req: object | undefined, ids: readonly string[]): void {
+/**
+ * The answer shows these articles (or depends on them): a change to any of them drops it, and it
+ * is not kept past `untilMs` (epoch ms).
+ */
+export function recordShown(req: object | undefined, ids: readonly string[], untilMs?: number): void {
   const recorder = recorderOf(req);
-  if (recorder) recorder.ids.push(...ids);
+  if (!recorder) return;
+  recorder.ids.push(...ids);
+  if (untilMs !== undefined) recorder.untilMs = Math.min(recorder.untilMs ?? untilMs, untilMs);
 }
 
 /** The answer depends on something no invalidation covers (a reader's history): never keep it. */

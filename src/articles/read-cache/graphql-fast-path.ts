@@ -71,6 +71,7 @@ export class GraphqlFastPath {
           recorder.key,
           { body: Buffer.from(payload, 'utf8'), contentType, operationName: recorder.operationName },
           recorder.ids,
+          recorder.untilMs,
         );
       }
       done(null, payload);

@@ -9,6 +9,8 @@ import {
   type TypeNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import type { DatelineRequest } from '../http/request-context';
+import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import {
   CONNECTION_LIST_FIELDS,
   DEFAULT_PAGE_SIZE,
@@ -17,6 +19,7 @@ import {
   MAX_PAGE_SIZE,
   PAGE_SIZE_ARGUMENTS,
 } from './limits';
+import { spendOperationBudget } from './operation-budget';
 
 const PAGE_SIZE_NAMES: ReadonlySet<string> = new Set(PAGE_SIZE_ARGUMENTS);
 
@@ -102,8 +105,14 @@ function costKey(document: DocumentNode, variables: Record<string, unknown>, ope
  * so the variables' values count too. A document's cost is measured once per distinct set of
  * cost-relevant variables (Apollo hands the same parsed document to every request with the same
  * text), so a hot query is not walked again on every request.
+ *
+ * With `limits`, an operation that passes then spends its cost (and its full-text searches) from
+ * the client's per-minute budgets (operation-budget.ts), or is refused with 429. Answers from the
+ * GraphQL answer cache never get here, so they spend nothing.
  */
-export function costLimitPlugin(): NonNullable<ApolloDriverConfig['plugins']>[number] {
+export function costLimitPlugin(
+  limits?: RateLimitService,
+): NonNullable<ApolloDriverConfig['plugins']>[number] {
   const measured = new WeakMap<DocumentNode, Map<string, CostCheck>>();
   const measure = (
     schema: GraphQLSchema,
@@ -126,7 +135,15 @@ export function costLimitPlugin(): NonNullable<ApolloDriverConfig['plugins']>[nu
   return {
     requestDidStart: () =>
       Promise.resolve({
-        didResolveOperation: ({ schema, document, request, operationName }) => {
+        didResolveOperation: async ({
+          schema,
+          document,
+          request,
+          operationName,
+          operation,
+          contextValue,
+          response,
+        }) => {
           let check: CostCheck;
           try {
             check = measure(schema, document, request.variables ?? {}, operationName ?? undefined);
@@ -146,7 +163,14 @@ export function costLimitPlugin(): NonNullable<ApolloDriverConfig['plugins']>[nu
               'GRAPHQL_VALIDATION_FAILED',
             );
           }
-          return Promise.resolve();
+          if (limits && operation) {
+            await spendOperationBudget(
+              limits,
+              (contextValue as { req?: DatelineRequest }).req,
+              { schema, document, operation, variables: request.variables ?? {}, cost: check.cost },
+              response.http.headers,
+            );
+          }
         },
       }),
   };

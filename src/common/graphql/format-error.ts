@@ -1,4 +1,4 @@
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
 import { DomainError, ERROR_CATALOG } from '../errors/domain-error';
@@ -23,7 +23,12 @@ const APOLLO_CODES = new Set([
  * everything internal (stack traces, SQL, driver messages) outside development.
  */
 export function formatGraphqlError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // A refusal before execution (a plugin's, such as the rate limits) carries its DomainError.
+  const original =
+    unwrapped instanceof GraphQLError && unwrapped.originalError instanceof DomainError
+      ? unwrapped.originalError
+      : unwrapped;
   const apolloCode = formatted.extensions?.code;
   if (!(original instanceof DomainError) && typeof apolloCode === 'string' && APOLLO_CODES.has(apolloCode)) {
     return {

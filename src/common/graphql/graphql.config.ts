@@ -6,6 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import type { AppConfig } from '../../config/config';
 import { clientAddress, proxyTrust, type ProxyTrust } from '../http/client-address';
 import type { DatelineRequest } from '../http/request-context';
+import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import { graphqlAnswerPlugin } from '../../articles/read-cache/graphql-answer-cache';
 import { costLimitPlugin } from './cost-limit';
 import { formatGraphqlError } from './format-error';
@@ -77,6 +78,7 @@ export function graphqlOptions(
   config: AppConfig,
   loaders: GraphqlLoaders,
   sockets?: WsConnections,
+  limits?: RateLimitService,
 ): ApolloDriverConfig {
   const hideSchema = !config.graphqlIntrospection;
   const trust = proxyTrust(config.trustProxy);
@@ -97,7 +99,7 @@ export function graphqlOptions(
     cache: 'bounded',
     persistedQueries: {},
     validationRules: [maxDepthRule({ n: MAX_DEPTH, ...armor }), maxAliasesRule({ n: MAX_ALIASES, ...armor })],
-    plugins: [costLimitPlugin(), graphqlAnswerPlugin()],
+    plugins: [costLimitPlugin(limits), graphqlAnswerPlugin()],
     formatError: formatGraphqlError,
     // Subscriptions (reactionsChanged) over graphql-ws on the same path; the driver attaches a
     // WebSocket server to the HTTP server's upgrade event.

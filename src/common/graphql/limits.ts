@@ -58,3 +58,12 @@ export const PAGE_SIZE_ARGUMENTS = ['first', 'last', 'limit'] as const;
  * 1 MiB body limit of every route; GET URLs by Node's 16 KiB header limit.
  */
 export const MAX_DOCUMENT_BYTES = 100 * 1024;
+
+/**
+ * Root query fields that run a full-text search, each with where its search text is: every one
+ * whose text is not blank spends one from RATE_LIMIT_SEARCHES_PER_MINUTE, as `GET
+ * /articles?q=` does in REST (operation-budget.ts).
+ */
+export const SEARCH_FIELDS: Readonly<Record<string, (args: Record<string, unknown>) => unknown>> = {
+  articles: (args) => (args.filter as { q?: unknown } | null | undefined)?.q,
+};

@@ -9,7 +9,7 @@ import {
 import { APP_CONFIG, type AppConfig } from '../../config/config';
 import { DomainError } from '../errors/domain-error';
 
-export type Budget = 'reactions' | 'authFailures';
+export type Budget = 'reactions' | 'authFailures' | 'searches' | 'graphqlCost';
 
 export interface RateLimitState {
   limit: number;
@@ -18,8 +18,9 @@ export interface RateLimitState {
 }
 
 /**
- * Per-IP budgets over one-minute windows: reactions and view beacons share one, requests with a
- * bad key have another. A limit of 0 turns a budget off.
+ * Per-client budgets over one-minute windows: reactions and view beacons share one, requests
+ * with a bad key have another (both per IP), and the expensive public reads have two (per client,
+ * see read-budget.ts): full-text searches, and GraphQL cost. A limit of 0 turns a budget off.
  *
  * With REDIS_URL the budgets live in Redis, shared by every instance. When Redis cannot answer,
  * each instance falls back to its own in-memory budget (fail open to a per-instance limit, never
@@ -37,6 +38,8 @@ export class RateLimitService implements OnModuleDestroy {
     this.limits = {
       reactions: config.rateLimitReactionsPerMinute,
       authFailures: config.rateLimitAuthFailuresPerMinute,
+      searches: config.rateLimitSearchesPerMinute,
+      graphqlCost: config.rateLimitGraphqlCostPerMinute,
     };
     for (const budget of Object.keys(this.limits) as Budget[]) {
       if (this.limits[budget] > 0) {
@@ -97,16 +100,21 @@ export class RateLimitService implements OnModuleDestroy {
     if (this.limits[budget] > 0) this.limiters.set(budget, factory(this.limits[budget]));
   }
 
+  /** True when this budget counts anything (its limit is not 0). */
+  enabled(budget: Budget): boolean {
+    return this.limiters.has(budget);
+  }
+
   /**
    * Takes `points` from the caller's budget; throws RATE_LIMITED (with the headers' values) when
    * the budget is spent. Returns the state for RateLimit-* headers, or null when the budget is off.
    */
-  async consume(budget: Budget, ip: string, points = 1): Promise<RateLimitState | null> {
+  async consume(budget: Budget, client: string, points = 1): Promise<RateLimitState | null> {
     const limiter = this.limiters.get(budget);
     if (!limiter) return null;
     const limit = this.limits[budget];
     try {
-      const res = await limiter.consume(ip, points);
+      const res = await limiter.consume(client, points);
       return { limit, remaining: res.remainingPoints, resetSeconds: Math.ceil(res.msBeforeNext / 1000) };
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
@@ -115,6 +123,35 @@ export class RateLimitService implements OnModuleDestroy {
         retryAfter: resetSeconds,
         rateLimit: { limit, remaining: 0, resetSeconds },
       });
+    }
+  }
+
+  /**
+   * Takes from several budgets at once, all or nothing: when one refuses, every point taken for
+   * this request is given back (the refusing budget's too), so a refused request costs the client
+   * nothing and a cheaper one still fits what is left. Returns the state of the budget closest to
+   * running out (for RateLimit-* headers), or null when every one is off.
+   */
+  async consumeAll(client: string, spends: readonly [Budget, number][]): Promise<RateLimitState | null> {
+    const taken: [Budget, number][] = [];
+    let closest: RateLimitState | null = null;
+    try {
+      for (const [budget, points] of spends) {
+        if (points <= 0 || !this.limiters.has(budget)) continue;
+        taken.push([budget, points]);
+        const state = (await this.consume(budget, client, points)) as RateLimitState;
+        if (!closest || state.remaining / state.limit < closest.remaining / closest.limit) closest = state;
+      }
+      return closest;
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'RATE_LIMITED') {
+        for (const [budget, points] of taken) {
+          const limiter = this.limiters.get(budget) as RateLimiterAbstract;
+          // At worst a refund that fails leaves the budget as spent as if the request had run.
+          await limiter.reward(client, points).catch(() => undefined);
+        }
+      }
+      throw err;
     }
   }
 }

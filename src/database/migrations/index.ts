@@ -6,6 +6,7 @@ import { CreateCuratedRankings1795955000000 } from './1795955000000-CreateCurate
 import { Lz4ArticleCompression1795956000000 } from './1795956000000-Lz4ArticleCompression';
 import { ArticlesCreationOrderIndex1796010000000 } from './1796010000000-ArticlesCreationOrderIndex';
 import { StandardWebhooks1796020000000 } from './1796020000000-StandardWebhooks';
+import { BlockTextFieldsAsHtml1796035000000 } from './1796035000000-BlockTextFieldsAsHtml';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Lz4ArticleCompression1795956000000,
   ArticlesCreationOrderIndex1796010000000,
   StandardWebhooks1796020000000,
+  BlockTextFieldsAsHtml1796035000000,
 ];
