@@ -1,5 +1,5 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { SectionRef } from '../sections/section.model';
 import type { Block } from './body/blocks';
 
@@ -7,41 +7,48 @@ import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from './artic
 
 @ObjectType()
 export class ParagraphBlock {
-  @Field() type!: 'paragraph';
-  @Field({ description: 'May carry inline <b>, <i> and <a href>.' }) text!: string;
+  @Field() @ApiProperty({ enum: ['paragraph'] }) type!: 'paragraph';
+  @Field({ description: 'May carry inline <b>, <i> and <a href>.' })
+  @ApiProperty({ description: 'May carry inline <b>, <i> and <a href>.' })
+  text!: string;
 }
 @ObjectType()
 export class HeadingBlock {
-  @Field() type!: 'heading';
-  @Field(() => Int, { description: '2, 3 or 4.' }) level!: number;
-  @Field() text!: string;
+  @Field() @ApiProperty({ enum: ['heading'] }) type!: 'heading';
+  @Field(() => Int, { description: '2, 3 or 4.' })
+  @ApiProperty({ type: 'integer', enum: [2, 3, 4] })
+  level!: number;
+  @Field() @ApiProperty() text!: string;
 }
 @ObjectType()
 export class QuoteBlock {
-  @Field() type!: 'quote';
-  @Field() text!: string;
-  @Field(() => String, { nullable: true }) cite?: string;
+  @Field() @ApiProperty({ enum: ['quote'] }) type!: 'quote';
+  @Field() @ApiProperty() text!: string;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional() cite?: string;
 }
 @ObjectType()
 export class ListBlock {
-  @Field() type!: 'list';
-  @Field() ordered!: boolean;
-  @Field(() => [String]) items!: string[];
+  @Field() @ApiProperty({ enum: ['list'] }) type!: 'list';
+  @Field() @ApiProperty() ordered!: boolean;
+  @Field(() => [String]) @ApiProperty({ type: [String] }) items!: string[];
 }
 @ObjectType()
 export class ImageBlock {
-  @Field() type!: 'image';
-  @Field() url!: string;
-  @Field() alt!: string;
-  @Field(() => String, { nullable: true }) caption?: string;
-  @Field(() => String, { nullable: true }) credit?: string;
+  @Field() @ApiProperty({ enum: ['image'] }) type!: 'image';
+  @Field() @ApiProperty() url!: string;
+  @Field() @ApiProperty() alt!: string;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional() caption?: string;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional() credit?: string;
 }
 @ObjectType()
 export class EmbedBlock {
-  @Field() type!: 'embed';
-  @Field() url!: string;
-  @Field(() => String, { nullable: true }) provider?: string;
+  @Field() @ApiProperty({ enum: ['embed'] }) type!: 'embed';
+  @Field() @ApiProperty() url!: string;
+  @Field(() => String, { nullable: true }) @ApiPropertyOptional() provider?: string;
 }
+
+/** The block shapes, for the OpenAPI document (one of them per body item, told apart by `type`). */
+const BLOCK_MODELS = [ParagraphBlock, HeadingBlock, QuoteBlock, ListBlock, ImageBlock, EmbedBlock];
 
 export const BlockUnion = createUnionType({
   name: 'Block',
@@ -81,15 +88,14 @@ export class ReactionCount {
 @ObjectType()
 export class HeroImage {
   @Field() @ApiProperty() url!: string;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) alt!:
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) alt!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) caption!:
     string | null;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) caption!:
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) credit!:
     string | null;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) credit!:
-    string | null;
-  @Field(() => Int, { nullable: true }) @ApiPropertyOptional({ type: Number, nullable: true }) width!:
+  @Field(() => Int, { nullable: true }) @ApiProperty({ type: 'integer', nullable: true }) width!:
     number | null;
-  @Field(() => Int, { nullable: true }) @ApiPropertyOptional({ type: Number, nullable: true }) height!:
+  @Field(() => Int, { nullable: true }) @ApiProperty({ type: 'integer', nullable: true }) height!:
     number | null;
 }
 
@@ -139,9 +145,14 @@ export class ArticleSummary {
 }
 
 @ObjectType()
+@ApiExtraModels(...BLOCK_MODELS)
 export class Article extends ArticleSummary {
   @Field(() => [BlockUnion])
-  @ApiProperty({ type: 'array', items: { type: 'object' }, description: 'Ordered blocks.' })
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: BLOCK_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) },
+    description: 'Ordered blocks; `type` tells which.',
+  })
   body!: Block[];
   @Field({ description: 'Rendered from the blocks; sanitised.' }) @ApiProperty() bodyHtml!: string;
   @Field({ description: 'Text blocks joined by a blank line.' }) @ApiProperty() bodyText!: string;
