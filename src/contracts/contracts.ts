@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { buildOpenApiDocument } from '../app.factory';
+import { buildOpenApiDocument } from './openapi';
 
 /** The public contracts kept in the repository, at its top level. */
 export const CONTRACT_FILES = { schema: 'schema.gql', openapi: 'openapi.json' } as const;
