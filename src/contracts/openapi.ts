@@ -155,9 +155,10 @@ function securityOf(access: Access | undefined): OperationObject['security'] {
 /** The error codes an operation can answer: what every route of its kind can, and its own. */
 function errorCodes(operation: OperationObject, route: RouteFacts): ErrorCode[] {
   const codes = new Set<ErrorCode>(route.problems);
-  const parameters = operation.parameters ?? [];
-  const hasPathParameters = parameters.some((p) => 'in' in p && p.in === 'path');
-  if (parameters.length > 0 || operation.requestBody) codes.add('VALIDATION_FAILED');
+  const parameters = (operation.parameters ?? []).flatMap((p) => ('in' in p ? [p.in] : []));
+  const hasPathParameters = parameters.includes('path');
+  if (hasPathParameters || parameters.includes('query') || operation.requestBody)
+    codes.add('VALIDATION_FAILED');
   if (operation.requestBody) {
     codes.add('MALFORMED_BODY');
     codes.add('PAYLOAD_TOO_LARGE');

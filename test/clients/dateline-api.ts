@@ -1210,7 +1210,10 @@ export interface operations {
                 /** @description The `nextCursor` of the previous page. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1223,6 +1226,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ArticleList"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (`https://dateline.dev/problems/validation-failed`). */
             400: {
@@ -1371,7 +1381,10 @@ export interface operations {
     ArticlesController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -1387,6 +1400,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Article"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
             400: {
@@ -2056,7 +2076,10 @@ export interface operations {
             query?: {
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -2072,6 +2095,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SuggestionList"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
             400: {
@@ -2798,7 +2828,10 @@ export interface operations {
                 sort?: "popular" | "trending";
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2811,6 +2844,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RankingList"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (`https://dateline.dev/problems/validation-failed`). */
             400: {
@@ -2863,7 +2903,10 @@ export interface operations {
     RankingsController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 slug: string;
             };
@@ -2878,6 +2921,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["CuratedRanking"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
             400: {
@@ -3054,7 +3104,10 @@ export interface operations {
                 section?: string;
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3067,6 +3120,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SuggestionList"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (`https://dateline.dev/problems/validation-failed`). */
             400: {
@@ -3128,7 +3188,10 @@ export interface operations {
     SectionsController_list: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -3141,6 +3204,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["SectionList"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description The key is optional here, but one that is sent must be valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
@@ -3280,7 +3350,10 @@ export interface operations {
     SectionsController_get: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -3296,6 +3369,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Section"];
                 };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
             400: {
