@@ -51,6 +51,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     operationIdFactory: operationId,
   });
   describeOperations(document, routeFacts(app));
+  // DocumentBuilder writes `servers: []`, which validators refuse; absent means "this host".
+  if (document.servers?.length === 0) delete document.servers;
   return document;
 }
 
