@@ -3,6 +3,7 @@ import { METHOD_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { ModulesContainer, Reflector } from '@nestjs/core';
 import {
+  DECORATORS,
   DocumentBuilder,
   getSchemaPath,
   SwaggerModule,
@@ -80,7 +81,10 @@ function routeFacts(app: INestApplication): Map<string, RouteFacts> {
         const handler = prototype[name];
         if (typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined)
           continue;
-        const id = operationId(controller.name, name);
+        // @ApiOperation({ operationId }) replaces the generated id.
+        const declared = Reflect.getMetadata(DECORATORS.API_OPERATION, handler) as
+          { operationId?: string } | undefined;
+        const id = declared?.operationId ?? operationId(controller.name, name);
         if (facts.has(id)) throw new Error(`OpenAPI: two handlers would be operation ${id}`);
         const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, controller, name) ?? {}) as RouteArgs;
         facts.set(id, {
