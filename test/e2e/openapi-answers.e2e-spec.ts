@@ -247,6 +247,13 @@ describe('openapi.json describes the real answers', () => {
       ],
       [admin, 'GET', '/api/v1/webhooks', undefined, 200],
       [admin, 'GET', '/api/v1/webhooks/00000000-0000-4000-8000-000000000000/deliveries', undefined, 404],
+      [
+        admin,
+        'POST',
+        '/api/v1/webhooks/00000000-0000-4000-8000-000000000000/deliveries/00000000-0000-4000-8000-000000000001/redeliver',
+        undefined,
+        404,
+      ],
     ];
     for (const [client, method, url, body, status] of writes) {
       const answer = await checked(client, method, url, body);
