@@ -8,6 +8,8 @@ export default tseslint.config(
       'coverage/**',
       '.data/**',
       'bench/results/**',
+      // Generated from openapi.json by openapi-typescript (npm run contracts).
+      'test/clients/dateline-api.ts',
       '**/*.js',
       '**/*.mjs',
     ],

@@ -1,7 +1,7 @@
-import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
+import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
@@ -16,6 +16,7 @@ import { ArticleFastPath } from './articles/read-cache/article-fast-path';
 import { GraphqlFastPath } from './articles/read-cache/graphql-fast-path';
 import { registerEtagHook } from './common/http-cache/etag';
 import type { AppConfig } from './config/config';
+import { buildOpenApiDocument } from './contracts/openapi';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
 import { registerImportBodies } from './imports/import-body';
@@ -40,19 +41,6 @@ export interface Dateline {
 export interface CreateAppOptions {
   /** Load the demo newsroom when the database has no articles (npm start on the embedded database). */
   seedDemoWhenEmpty?: boolean;
-}
-
-export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
-  const options = new DocumentBuilder()
-    .setTitle('Dateline')
-    .setDescription(
-      'A headless CMS for newsrooms. Public reads need no key; writes need `Authorization: Bearer <key>` ' +
-        'with the editor or admin role. Errors are application/problem+json.',
-    )
-    .setVersion('1')
-    .addBearerAuth()
-    .build();
-  return SwaggerModule.createDocument(app, options);
 }
 
 /** Builds the whole application: the server, the CLI's --serve and the tests all start here. */

@@ -1,19 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../common/auth/decorators';
 import { UuidPipe } from '../common/http/id-or-slug.pipe';
 import { ApiKeyList, CreatedApiKey } from './api-key.model';
 import { ApiKeysService } from './api-keys.service';
 import { CreateApiKeyInput } from './dto/create-api-key.input';
+import { Problems } from '../common/errors/problems.decorator';
 
 @ApiTags('api-keys')
-@ApiBearerAuth()
 @RequireRole('admin')
 @Controller('api-keys')
 export class ApiKeysController {
@@ -33,7 +27,8 @@ export class ApiKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiNoContentResponse()
+  @Problems('API_KEY_NOT_FOUND')
+  @ApiNoContentResponse({ description: 'Revoked: the key stops working at once.' })
   revoke(@Param('id', UuidPipe) id: string): Promise<void> {
     return this.apiKeys.revoke(id);
   }

@@ -1,5 +1,5 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { SectionRef } from '../sections/section.model';
 import { BLOCK_FIELD_RULES, BLOCK_TEXT_USE, type Block } from './body/blocks';
 
@@ -12,42 +12,58 @@ const URL_RULE = BLOCK_FIELD_RULES.url;
 
 @ObjectType()
 export class ParagraphBlock {
-  @Field() type!: 'paragraph';
-  @Field({ description: INLINE_HTML }) text!: string;
+  @Field() @ApiProperty({ enum: ['paragraph'] }) type!: 'paragraph';
+  @Field({ description: INLINE_HTML }) @ApiProperty({ description: INLINE_HTML }) text!: string;
 }
 @ObjectType()
 export class HeadingBlock {
-  @Field() type!: 'heading';
-  @Field(() => Int, { description: '2, 3 or 4.' }) level!: number;
-  @Field({ description: INLINE_HTML }) text!: string;
+  @Field() @ApiProperty({ enum: ['heading'] }) type!: 'heading';
+  @Field(() => Int, { description: '2, 3 or 4.' })
+  @ApiProperty({ type: 'integer', enum: [2, 3, 4] })
+  level!: number;
+  @Field({ description: INLINE_HTML }) @ApiProperty({ description: INLINE_HTML }) text!: string;
 }
 @ObjectType()
 export class QuoteBlock {
-  @Field() type!: 'quote';
-  @Field({ description: INLINE_HTML }) text!: string;
-  @Field(() => String, { nullable: true, description: `Who said it. ${INLINE_HTML}` }) cite?: string;
+  @Field() @ApiProperty({ enum: ['quote'] }) type!: 'quote';
+  @Field({ description: INLINE_HTML }) @ApiProperty({ description: INLINE_HTML }) text!: string;
+  @Field(() => String, { nullable: true, description: `Who said it. ${INLINE_HTML}` })
+  @ApiPropertyOptional({ description: `Who said it. ${INLINE_HTML}` })
+  cite?: string;
 }
 @ObjectType()
 export class ListBlock {
-  @Field() type!: 'list';
-  @Field() ordered!: boolean;
-  @Field(() => [String], { description: `Each item: ${INLINE_HTML}` }) items!: string[];
+  @Field() @ApiProperty({ enum: ['list'] }) type!: 'list';
+  @Field() @ApiProperty() ordered!: boolean;
+  @Field(() => [String], { description: `Each item: ${INLINE_HTML}` })
+  @ApiProperty({ type: [String], description: `Each item: ${INLINE_HTML}` })
+  items!: string[];
 }
 @ObjectType()
 export class ImageBlock {
-  @Field() type!: 'image';
-  @Field({ description: URL_RULE }) url!: string;
-  @Field({ description: `The image described for those who cannot see it. ${TEXT_ONLY}` }) alt!: string;
-  @Field(() => String, { nullable: true, description: INLINE_HTML }) caption?: string;
-  @Field(() => String, { nullable: true, description: `Who made the image. ${INLINE_HTML}` }) credit?: string;
+  @Field() @ApiProperty({ enum: ['image'] }) type!: 'image';
+  @Field({ description: URL_RULE }) @ApiProperty({ description: URL_RULE }) url!: string;
+  @Field({ description: `The image described for those who cannot see it. ${TEXT_ONLY}` })
+  @ApiProperty({ description: `The image described for those who cannot see it. ${TEXT_ONLY}` })
+  alt!: string;
+  @Field(() => String, { nullable: true, description: INLINE_HTML })
+  @ApiPropertyOptional({ description: INLINE_HTML })
+  caption?: string;
+  @Field(() => String, { nullable: true, description: `Who made the image. ${INLINE_HTML}` })
+  @ApiPropertyOptional({ description: `Who made the image. ${INLINE_HTML}` })
+  credit?: string;
 }
 @ObjectType()
 export class EmbedBlock {
-  @Field() type!: 'embed';
-  @Field({ description: URL_RULE }) url!: string;
+  @Field() @ApiProperty({ enum: ['embed'] }) type!: 'embed';
+  @Field({ description: URL_RULE }) @ApiProperty({ description: URL_RULE }) url!: string;
   @Field(() => String, { nullable: true, description: `The embed's source, e.g. YouTube. ${TEXT_ONLY}` })
+  @ApiPropertyOptional({ description: `The embed's source, e.g. YouTube. ${TEXT_ONLY}` })
   provider?: string;
 }
+
+/** The block shapes, for the OpenAPI document (one of them per body item, told apart by `type`). */
+const BLOCK_MODELS = [ParagraphBlock, HeadingBlock, QuoteBlock, ListBlock, ImageBlock, EmbedBlock];
 
 export const BlockUnion = createUnionType({
   name: 'Block',
@@ -87,15 +103,14 @@ export class ReactionCount {
 @ObjectType()
 export class HeroImage {
   @Field() @ApiProperty() url!: string;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) alt!:
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) alt!: string | null;
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) caption!:
     string | null;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) caption!:
+  @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) credit!:
     string | null;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional({ type: String, nullable: true }) credit!:
-    string | null;
-  @Field(() => Int, { nullable: true }) @ApiPropertyOptional({ type: Number, nullable: true }) width!:
+  @Field(() => Int, { nullable: true }) @ApiProperty({ type: 'integer', nullable: true }) width!:
     number | null;
-  @Field(() => Int, { nullable: true }) @ApiPropertyOptional({ type: Number, nullable: true }) height!:
+  @Field(() => Int, { nullable: true }) @ApiProperty({ type: 'integer', nullable: true }) height!:
     number | null;
 }
 
@@ -145,13 +160,14 @@ export class ArticleSummary {
 }
 
 @ObjectType()
+@ApiExtraModels(...BLOCK_MODELS)
 export class Article extends ArticleSummary {
   @Field(() => [BlockUnion])
   @ApiProperty({
     type: 'array',
-    items: { type: 'object' },
+    items: { oneOf: BLOCK_MODELS.map((model) => ({ $ref: getSchemaPath(model) })) },
     description:
-      'Ordered blocks, each `{ type, … }` with the fields of BlockInput. Every text field is sanitised HTML ' +
+      'Ordered blocks; `type` tells which. Every text field is sanitised HTML ' +
       '(text, items, cite, caption and credit may carry <b>, <i> and <a href>; alt and provider no tags): insert it ' +
       'as HTML, do not escape it again. A url is an absolute http(s) URL in its normalised form.',
   })

@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -9,6 +8,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/role';
+import { Problems } from '../common/errors/problems.decorator';
 import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { IdOrSlugPipe, UuidPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
 import type { DatelineRequest } from '../common/http/request-context';
@@ -49,6 +49,7 @@ export class ArticlesController {
   @Get(':idOrSlug')
   @Public()
   @HttpCached((body) => articleKeys(body as Article))
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: Article })
   get(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
@@ -59,7 +60,7 @@ export class ArticlesController {
 
   @Post()
   @RequireRole('editor')
-  @ApiBearerAuth()
+  @Problems('UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
   @ApiCreatedResponse({ type: Article })
   create(@Body() input: ArticleInput, @CurrentPrincipal() who: Principal | null): Promise<Article> {
     return this.articles.create(input, who);
@@ -67,7 +68,7 @@ export class ArticlesController {
 
   @Patch(':idOrSlug')
   @RequireRole('editor')
-  @ApiBearerAuth()
+  @Problems('ARTICLE_NOT_FOUND', 'UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
   @ApiOkResponse({ type: Article })
   update(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
@@ -79,8 +80,8 @@ export class ArticlesController {
 
   @Delete(':idOrSlug')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @HttpCode(204)
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiNoContentResponse({ description: 'Moved to the trash.' })
   remove(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<void> {
     return this.articles.remove(key);
@@ -88,8 +89,8 @@ export class ArticlesController {
 
   @Post(':idOrSlug/publish')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @HttpCode(200)
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: Article, description: 'A future publishedAt schedules.' })
   publish(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug, @Body() input: PublishInput): Promise<Article> {
     return this.articles.publish(key, input.publishedAt);
@@ -97,8 +98,8 @@ export class ArticlesController {
 
   @Post(':idOrSlug/unpublish')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @HttpCode(200)
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: Article, description: 'Back to draft; publishedAt is kept.' })
   unpublish(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Article> {
     return this.articles.unpublish(key);
@@ -106,8 +107,8 @@ export class ArticlesController {
 
   @Post(':idOrSlug/restore')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @HttpCode(200)
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: Article, description: 'Back from the trash.' })
   restore(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Article> {
     return this.articles.restore(key);
@@ -115,7 +116,7 @@ export class ArticlesController {
 
   @Get(':idOrSlug/revisions')
   @RequireRole('editor')
-  @ApiBearerAuth()
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: RevisionList })
   async revisions(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<RevisionList> {
     return { data: await this.articles.revisions(key) };
@@ -123,8 +124,8 @@ export class ArticlesController {
 
   @Post(':idOrSlug/revisions/:revisionId/restore')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @HttpCode(200)
+  @Problems('ARTICLE_NOT_FOUND', 'REVISION_NOT_FOUND', 'SLUG_TAKEN')
   @ApiOkResponse({ type: Article, description: 'The restore is itself kept as a new revision.' })
   restoreRevision(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,

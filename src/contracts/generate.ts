@@ -3,11 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createApp } from '../app.factory';
 import { loadConfig } from '../config/config';
-import { CONTRACT_FILES, renderContracts } from './contracts';
+import { CLIENT_TYPES_FILE, CONTRACT_FILES, renderClientTypes, renderContracts } from './contracts';
 
 /**
  * `npm run contracts`: writes schema.gql and openapi.json at the top of the repository from the
- * application itself (on a throwaway in-memory database, so it needs no settings).
+ * application itself (on a throwaway in-memory database, so it needs no settings), and the client
+ * types generated from openapi.json.
  */
 async function main(): Promise<void> {
   const config = { ...loadConfig({ LOG_LEVEL: 'silent' }), dataDir: 'memory://' };
@@ -17,7 +18,10 @@ async function main(): Promise<void> {
     const root = resolve(__dirname, '../..');
     writeFileSync(resolve(root, CONTRACT_FILES.schema), contracts.schema);
     writeFileSync(resolve(root, CONTRACT_FILES.openapi), contracts.openapi);
-    process.stdout.write(`wrote ${CONTRACT_FILES.schema} and ${CONTRACT_FILES.openapi}\n`);
+    writeFileSync(resolve(root, CLIENT_TYPES_FILE), await renderClientTypes(contracts.openapi));
+    process.stdout.write(
+      `wrote ${CONTRACT_FILES.schema}, ${CONTRACT_FILES.openapi} and ${CLIENT_TYPES_FILE}\n`,
+    );
   } finally {
     await dateline.close();
   }

@@ -1,10 +1,18 @@
 import { Readable } from 'node:stream';
 import { Controller, Get, HttpCode, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiConsumes, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiProduces,
+  ApiServiceUnavailableResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { CurrentPrincipal, RequireRole } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/role';
 import { DomainError } from '../common/errors/domain-error';
+import { Problems } from '../common/errors/problems.decorator';
 import { ExportQuery } from './dto/export.query';
 import { ImportQuery } from './dto/import.query';
 import { IMPORT_STREAM_TYPES } from './import-body';
@@ -23,10 +31,18 @@ export class ImportsController {
 
   @Post('imports')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @HttpCode(200)
   @ApiConsumes('application/json', ...IMPORT_STREAM_TYPES)
+  @ApiBody({
+    description:
+      'The items: application/json an array of Article inputs, NDJSON one a line, or a feed or export ' +
+      '(RSS, Atom, WordPress WXR, IPTC ninjs), told apart by content type and root element.',
+    schema: { type: 'string', format: 'binary' },
+  })
   @ApiOkResponse({ type: ImportSummaryModel, description: 'Also when some lines failed (see errors).' })
+  @ApiServiceUnavailableResponse({
+    description: 'The database failed mid-way: `processedThroughLine` says which lines are committed.',
+  })
   async import(
     @Req() req: FastifyRequest,
     @Query() query: ImportQuery,
@@ -53,8 +69,8 @@ export class ImportsController {
 
   @Get('exports/articles')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @ApiProduces('application/x-ndjson')
+  @Problems('SECTION_NOT_FOUND')
   @ApiOkResponse({
     description:
       'The import format, streamed. Without filters, the whole site: `"kind": "section"` lines (parents first), one Article input a line (oldest first), then `"kind": "ranking"` lines; imported into an empty database it rebuilds the site. With filters, the selected articles only.',

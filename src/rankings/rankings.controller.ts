@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { viewerOf } from '../articles/articles.service';
 import { articleKeys } from '../articles/article-surrogate-keys';
 import type { ArticleSummary } from '../articles/article.model';
@@ -10,6 +10,7 @@ import { CuratedRankingInput, RankingQueryDto } from './dto/ranking.args';
 import { CuratedRanking, RankingList } from './ranking.model';
 import { RANKING_DOCS, type RankingWindow } from './ranking-windows';
 import { RankingsService } from './rankings.service';
+import { Problems } from '../common/errors/problems.decorator';
 
 const listKeys = (body: unknown) => [
   'rankings',
@@ -44,6 +45,7 @@ export class RankingsController {
     description:
       'The public sees published members only, ranked 1..n among themselves; editors see every member outside the trash.',
   })
+  @Problems('RANKING_NOT_FOUND')
   @ApiOkResponse({ type: CuratedRanking })
   get(@Param('slug') slug: string, @CurrentPrincipal() who: Principal | null): Promise<CuratedRanking> {
     return this.rankings.getCurated(slug, viewerOf(who), 'summary');
@@ -51,7 +53,6 @@ export class RankingsController {
 
   @Put(':slug')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @ApiOperation({
     summary: 'Create or replace a curated ranking',
     description: 'Answers 200 whether it created or replaced; the answer lists every member.',

@@ -3,12 +3,13 @@ import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swag
 import type { FastifyReply } from 'fastify';
 import { ReactionCount } from '../articles/article.model';
 import { Public } from '../common/auth/decorators';
+import { Problems } from '../common/errors/problems.decorator';
 import { IdOrSlugPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
 import type { DatelineRequest } from '../common/http/request-context';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { ReactInput, UnreactQuery } from './dto/reaction.input';
 import { ReactionList } from './reaction.model';
-import { spendReactionBudget } from './reaction-budget';
+import { REACTION_BUDGET_SPENT, spendReactionBudget } from './reaction-budget';
 import { ReactionsService } from './reactions.service';
 
 @ApiTags('reactions')
@@ -21,6 +22,7 @@ export class ReactionsController {
 
   @Get()
   @Public()
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: ReactionList })
   list(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<ReactionList> {
     return this.reactions.list(key);
@@ -29,8 +31,9 @@ export class ReactionsController {
   @Post()
   @Public()
   @HttpCode(200)
+  @Problems('ARTICLE_NOT_FOUND', 'UNKNOWN_REACTION_TYPE')
   @ApiOkResponse({ type: ReactionCount, description: 'The count after this reaction, once committed.' })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED' })
+  @ApiTooManyRequestsResponse({ description: REACTION_BUDGET_SPENT })
   async react(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Body() input: ReactInput,
@@ -43,8 +46,9 @@ export class ReactionsController {
 
   @Delete(':type')
   @Public()
+  @Problems('ARTICLE_NOT_FOUND', 'UNKNOWN_REACTION_TYPE')
   @ApiOkResponse({ type: ReactionCount, description: 'The count after the withdrawal.' })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED' })
+  @ApiTooManyRequestsResponse({ description: REACTION_BUDGET_SPENT })
   async unreact(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Param('type') type: string,

@@ -7,6 +7,7 @@ import { suggestionKeys } from '../related/related.controller';
 import { SuggestionList } from '../related/suggestion.model';
 import { RecommendationsQuery } from './recommendations.query';
 import { RecommendationsService } from './recommendations.service';
+import { Problems } from '../common/errors/problems.decorator';
 
 export const RECOMMENDATION_DOCS =
   'With a clientId that has views: readers-also-read (what other readers of the same articles read), ' +
@@ -22,6 +23,7 @@ export class RecommendationsController {
   @Public()
   @HttpCached(suggestionKeys)
   @ApiOperation({ summary: 'What this reader may want next', description: RECOMMENDATION_DOCS })
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: SuggestionList })
   async list(@Query() q: RecommendationsQuery): Promise<SuggestionList> {
     const key = q.articleId ? parseIdOrSlug(q.articleId, 'articleId') : null;

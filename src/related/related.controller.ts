@@ -10,6 +10,7 @@ import { IdOrSlugPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { LimitQuery } from './limit.query';
 import { RelatedService } from './related.service';
 import { SuggestionList } from './suggestion.model';
+import { Problems } from '../common/errors/problems.decorator';
 
 export const suggestionKeys = (body: unknown) =>
   (body as { data: { article: ArticleSummary }[] }).data.flatMap((s) => articleKeys(s.article));
@@ -29,6 +30,7 @@ export class RelatedController {
       'and its ancestors, and full-text similarity, decayed by age; reason names the strongest signal. ' +
       'Never the article itself, never an unpublished one.',
   })
+  @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: SuggestionList })
   async list(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,

@@ -1,12 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiNoContentResponse,
-  ApiOkResponse,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Public, RequireRole } from '../common/auth/decorators';
+import { Problems } from '../common/errors/problems.decorator';
 import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { IdOrSlugPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { CreateSectionInput, UpdateSectionInput } from './dto/section.input';
@@ -29,6 +24,7 @@ export class SectionsController {
   @Get(':idOrSlug')
   @Public()
   @HttpCached((body) => ['sections', `section:${(body as Section).slug}`])
+  @Problems('SECTION_NOT_FOUND')
   @ApiOkResponse({ type: Section })
   get(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Section> {
     return this.sections.get(key);
@@ -36,7 +32,7 @@ export class SectionsController {
 
   @Post()
   @RequireRole('editor')
-  @ApiBearerAuth()
+  @Problems('UNKNOWN_SECTION', 'SLUG_TAKEN')
   @ApiCreatedResponse({ type: Section })
   create(@Body() input: CreateSectionInput): Promise<Section> {
     return this.sections.create(input);
@@ -44,7 +40,7 @@ export class SectionsController {
 
   @Patch(':idOrSlug')
   @RequireRole('editor')
-  @ApiBearerAuth()
+  @Problems('SECTION_NOT_FOUND', 'UNKNOWN_SECTION', 'SECTION_CYCLE', 'SLUG_TAKEN')
   @ApiOkResponse({ type: Section })
   update(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
@@ -55,9 +51,9 @@ export class SectionsController {
 
   @Delete(':idOrSlug')
   @RequireRole('editor')
-  @ApiBearerAuth()
   @HttpCode(204)
-  @ApiNoContentResponse()
+  @Problems('SECTION_NOT_FOUND', 'SECTION_NOT_EMPTY')
+  @ApiNoContentResponse({ description: 'Deleted; a section with children or articles is 409.' })
   remove(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<void> {
     return this.sections.remove(key);
   }

@@ -6,8 +6,9 @@ import { IdOrSlugPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
 import type { DatelineRequest } from '../common/http/request-context';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { ViewInput } from '../reactions/dto/reaction.input';
-import { spendReactionBudget } from '../reactions/reaction-budget';
+import { REACTION_BUDGET_SPENT, spendReactionBudget } from '../reactions/reaction-budget';
 import { ViewsService } from './views.service';
+import { Problems } from '../common/errors/problems.decorator';
 
 @ApiTags('reactions')
 @Controller('articles/:idOrSlug/views')
@@ -21,7 +22,8 @@ export class ViewsController {
   @Public()
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Counted; written within one second.' })
-  @ApiTooManyRequestsResponse({ description: 'RATE_LIMITED' })
+  @Problems('ARTICLE_NOT_FOUND')
+  @ApiTooManyRequestsResponse({ description: REACTION_BUDGET_SPENT })
   async record(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Body() input: ViewInput,

@@ -1,13 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiCreatedResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { RequireRole } from '../common/auth/decorators';
+import { Problems } from '../common/errors/problems.decorator';
 import { UuidPipe } from '../common/http/id-or-slug.pipe';
 import { CreateWebhookInput } from './dto/create-webhook.input';
 import { ListDeliveriesArgs } from './dto/list-deliveries.args';
@@ -15,7 +15,6 @@ import { Webhook, WebhookDelivery, WebhookDeliveryList, WebhookList } from './we
 import { WebhooksService } from './webhooks.service';
 
 @ApiTags('webhooks')
-@ApiBearerAuth()
 @RequireRole('admin')
 @Controller('webhooks')
 export class WebhooksController {
@@ -35,12 +34,14 @@ export class WebhooksController {
 
   @Delete(':id')
   @HttpCode(204)
+  @Problems('WEBHOOK_NOT_FOUND')
   @ApiNoContentResponse({ description: 'Deleted; its pending deliveries stop.' })
   remove(@Param('id', UuidPipe) id: string): Promise<void> {
     return this.webhooks.remove(id);
   }
 
   @Get(':id/deliveries')
+  @Problems('WEBHOOK_NOT_FOUND')
   @ApiOkResponse({ type: WebhookDeliveryList })
   async deliveries(
     @Param('id', UuidPipe) id: string,
@@ -51,6 +52,7 @@ export class WebhooksController {
 
   @Post(':id/deliveries/:deliveryId/redeliver')
   @HttpCode(202)
+  @Problems('WEBHOOK_NOT_FOUND', 'WEBHOOK_DELIVERY_NOT_FOUND')
   @ApiAcceptedResponse({
     type: WebhookDelivery,
     description:

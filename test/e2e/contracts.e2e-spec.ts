@@ -1,8 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
+  CLIENT_TYPES_FILE,
   CONTRACT_FILES,
   contractDrift,
+  renderClientTypes,
   renderContracts,
   type Contracts,
 } from '../../src/contracts/contracts';
@@ -31,6 +33,15 @@ describe('Contracts kept in the repository', () => {
 
   it('openapi.json matches the OpenAPI document the code builds', () => {
     const drift = contractDrift(CONTRACT_FILES.openapi, committed(CONTRACT_FILES.openapi), current.openapi);
+    if (drift) throw new Error(drift);
+  });
+
+  it('the client types in test/clients are what openapi-typescript makes of openapi.json', async () => {
+    const drift = contractDrift(
+      CLIENT_TYPES_FILE,
+      committed(CLIENT_TYPES_FILE),
+      await renderClientTypes(current.openapi),
+    );
     if (drift) throw new Error(drift);
   });
 

@@ -1,5 +1,5 @@
 import { Field, InputType, Int } from '@nestjs/graphql';
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -37,7 +37,7 @@ const described = (description: string) => ({ nullable: true, description }) as 
     'rule (the same as in the answer); a url must be an absolute http(s) URL.',
 })
 export class BlockInput {
-  @Field() @ApiPropertyOptional({ enum: BLOCK_TYPES }) @IsIn(BLOCK_TYPES) type!: string;
+  @Field() @ApiProperty({ enum: BLOCK_TYPES }) @IsIn(BLOCK_TYPES) type!: string;
   @Field(described(rule('paragraph, heading, quote', 'inlineHtml')))
   @ApiPropertyOptional({ description: rule('paragraph, heading, quote', 'inlineHtml') })
   @IsOptional()
@@ -92,20 +92,37 @@ export class BlockInput {
 @InputType()
 export class HeroImageInput {
   @Field()
-  @ApiPropertyOptional()
+  @ApiProperty()
   @IsString()
   @Matches(/^https?:\/\//i, { message: 'url must be an http(s) URL' })
   url!: string;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() alt?:
-    string | null;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() caption?:
-    string | null;
-  @Field(() => String, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsString() credit?:
-    string | null;
-  @Field(() => Int, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) width?:
-    number | null;
-  @Field(() => Int, { nullable: true }) @ApiPropertyOptional() @IsOptional() @IsInt() @Min(1) height?:
-    number | null;
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  alt?: string | null;
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  caption?: string | null;
+  @Field(() => String, { nullable: true })
+  @ApiPropertyOptional({ type: String, nullable: true })
+  @IsOptional()
+  @IsString()
+  credit?: string | null;
+  @Field(() => Int, { nullable: true })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  width?: number | null;
+  @Field(() => Int, { nullable: true })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  height?: number | null;
 }
 
 const readOnly = (field: string) => IsEmpty({ message: `${field} is read-only` });

@@ -8,6 +8,7 @@ import {
   UseInterceptors,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { ApiHeader, ApiResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import type { DatelineRequest } from '../http/request-context';
@@ -29,7 +30,16 @@ export type SurrogateKeys = (body: unknown) => string[];
  * `private, no-store`.
  */
 export const HttpCached = (keys: SurrogateKeys) =>
-  applyDecorators(SetMetadata(SURROGATE_KEYS, keys), UseInterceptors(HttpCacheInterceptor));
+  applyDecorators(
+    SetMetadata(SURROGATE_KEYS, keys),
+    UseInterceptors(HttpCacheInterceptor),
+    ApiHeader({
+      name: 'If-None-Match',
+      required: false,
+      description: 'The ETag of an answer already held: 304 while it is still current.',
+    }),
+    ApiResponse({ status: 304, description: 'Not modified: the ETag sent in If-None-Match is current.' }),
+  );
 
 @Injectable()
 export class HttpCacheInterceptor implements NestInterceptor {
