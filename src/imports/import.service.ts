@@ -4,8 +4,10 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import {
   formatFieldErrors,
+  reactionTypeErrors,
   type ArticleStatus,
   type ArticleImportInput,
   type ImportItem,
@@ -72,6 +74,8 @@ export class ImportService {
   constructor(
     private readonly repo: ImportRepository,
     @Inject(IMPORT_EVENTS) private readonly events: ImportEvents,
+    /** REACTION_TYPES: a line's reaction counts must be of these types. */
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'reactionTypes'>,
     /** This instance's section tree cache, dropped when an import made sections (others expire it). */
     @Optional() private readonly sectionCache?: SectionsService,
     /** The read caches (here, and on other instances through the ClusterBus). */
@@ -198,14 +202,15 @@ export class ImportService {
       for await (const item of items) {
         seenThrough = item.line;
         processed++;
+        const refused = item.skipped ? undefined : this.refusal(item);
         if (item.skipped) summary.skipped++;
         else if (item.section) await writeSite(item);
         else if (item.ranking) rankings.push(item);
-        else if (item.error || !item.input)
+        else if (refused !== undefined || !item.input)
           fail({
             line: item.line,
             externalId: item.externalId ?? null,
-            message: item.error ?? 'not an article',
+            message: refused ?? 'not an article',
           });
         else {
           // The body's source text is not needed once converted: the batch waiting for a writer
@@ -258,6 +263,13 @@ export class ImportService {
           await r.release().catch(() => undefined);
         }
     }
+  }
+
+  /** Why an item cannot be imported (the parser's reason, or a setting of this server), if it cannot. */
+  private refusal(item: ImportItem): string | undefined {
+    if (item.error !== undefined || !item.input) return item.error;
+    const errors = reactionTypeErrors(item.input, this.config.reactionTypes);
+    return errors.length ? formatFieldErrors(errors) : undefined;
   }
 
   /**

@@ -123,6 +123,7 @@ async function importDirect(
     const service = new ImportService(
       new ImportRepository(ds),
       outboxOnly(new OutboxRepository()),
+      config,
       undefined,
       bus && new CacheInvalidation(bus),
     );

@@ -58,3 +58,10 @@ export const PAGE_SIZE_ARGUMENTS = ['first', 'last', 'limit'] as const;
  * 1 MiB body limit of every route; GET URLs by Node's 16 KiB header limit.
  */
 export const MAX_DOCUMENT_BYTES = 100 * 1024;
+
+/**
+ * Largest count (reactions, views) the API shows: GraphQL's Int is a signed 32-bit integer, and
+ * REST shows the same numbers. The counter columns are bigint, so imports refuse a count above
+ * this, and reads show a larger stored value as this instead of failing the whole list.
+ */
+export const MAX_COUNT = 2_147_483_647;

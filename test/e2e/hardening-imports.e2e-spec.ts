@@ -1,0 +1,147 @@
+/**
+ * Imports as an attack surface. Sources: OWASP API4:2023 Unrestricted Resource Consumption (an
+ * XML document that keeps the server busy while it is parsed), OWASP API8:2023 Security
+ * Misconfiguration and API3:2023 Broken Object Property Level Authorization (imported values the
+ * read side cannot represent; WordPress password-protected posts published to everyone, as the
+ * WordPress importers of other CMSs have done).
+ */
+import { DataSource } from 'typeorm';
+import { ndjson, postImport } from '../support/imports';
+import { startTestApp, unique, type TestApp } from '../support/test-app';
+
+/** The largest value of a GraphQL Int (a signed 32-bit integer). */
+const INT_MAX = 2147483647;
+
+describe('Imports that would break the read side', () => {
+  let t: TestApp;
+  let db: DataSource;
+  beforeAll(async () => {
+    t = await startTestApp();
+    db = t.dateline.app.get(DataSource);
+  });
+  afterAll(() => t.close());
+
+  const stored = async (externalId: string) =>
+    Number((await db.query(`SELECT count(*) AS n FROM articles WHERE external_id = $1`, [externalId]))[0].n);
+
+  it('an imported reaction count over what a GraphQL Int holds fails its line, with the field named, and writes nothing of it; the lists stay up', async () => {
+    const run = unique('big-count');
+    const line = (n: number, count: number, type = 'veryGood') => ({
+      externalId: `${run}-${n}`,
+      title: `Counted story ${n} ${run}`,
+      bodyText: 'Counted.',
+      status: 'published',
+      reactions: [{ type, count }],
+    });
+    const answer = await postImport(
+      t.editor,
+      ndjson([line(1, INT_MAX + 1), line(2, INT_MAX), line(3, 2 ** 53 - 1)]),
+      'application/x-ndjson',
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ created: 1, failed: 2 });
+    expect(answer.body.errors).toEqual([
+      { line: 1, externalId: `${run}-1`, message: expect.stringContaining('reactions.0.count') },
+      { line: 3, externalId: `${run}-3`, message: expect.stringContaining('reactions.0.count') },
+    ]);
+    expect(answer.body.errors[0].message).toContain(String(INT_MAX));
+    expect(await stored(`${run}-1`)).toBe(0);
+    expect(await stored(`${run}-3`)).toBe(0);
+
+    // The largest count that is accepted reads back whole, in every list.
+    const list = await t.anonymous.get(`/api/v1/articles?limit=100`);
+    expect(list.status).toBe(200);
+    const summary = list.body.data.find((a: { externalId: string }) => a.externalId === `${run}-2`);
+    expect(summary.reactions).toEqual([expect.objectContaining({ type: 'veryGood', count: INT_MAX })]);
+    const gql = await t.anonymous.graphql(
+      `{ articles(first: 100) { edges { node { externalId reactions { count } } } } }`,
+    );
+    expect(gql.errors).toBeUndefined();
+  });
+
+  it('an imported reaction type that is not one of REACTION_TYPES, or one given twice, fails its line and writes nothing', async () => {
+    const run = unique('bad-type');
+    const line = (n: number, reactions: unknown) => ({
+      externalId: `${run}-${n}`,
+      title: `Typed story ${n} ${run}`,
+      bodyText: 'Typed.',
+      status: 'published',
+      reactions,
+    });
+    const answer = await postImport(
+      t.editor,
+      ndjson([
+        line(1, [{ type: 'angry', count: 3 }]),
+        line(2, [{ type: 'x'.repeat(40), count: 3 }]),
+        line(3, [
+          { type: 'veryGood', count: 3 },
+          { type: 'veryGood', count: 4 },
+        ]),
+        line(4, [{ type: 'veryGood', count: 3 }]),
+      ]),
+      'application/x-ndjson',
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ created: 1, failed: 3 });
+    expect(answer.body.errors.map((e: { line: number; message: string }) => [e.line, e.message])).toEqual([
+      [1, expect.stringMatching(/^reactions\.0\.type: .*veryGood/)],
+      [2, expect.stringMatching(/^reactions\.0\.type: /)],
+      [3, expect.stringMatching(/^reactions\.1\.type: .*once/)],
+    ]);
+    for (const n of [1, 2, 3]) expect(await stored(`${run}-${n}`)).toBe(0);
+    expect(await stored(`${run}-4`)).toBe(1);
+  });
+
+  it('a count already stored beyond what a GraphQL Int holds reads as the largest Int: lists, the article, its reactions and GraphQL answer 200', async () => {
+    const run = unique('stored-big');
+    const created = await postImport(
+      t.editor,
+      ndjson([
+        {
+          externalId: run,
+          title: `Stored count ${run}`,
+          bodyText: 'Stored.',
+          status: 'published',
+          reactions: [{ type: 'veryGood', count: 1 }],
+        },
+      ]),
+      'application/x-ndjson',
+    );
+    expect(created.body).toMatchObject({ created: 1, failed: 0 });
+    const [{ id }] = await db.query(`SELECT id FROM articles WHERE external_id = $1`, [run]);
+    // Straight into the table (the column is a bigint), as an older import or a script could have.
+    await db.query(`UPDATE article_reactions SET count = 9223372036854775806 WHERE article_id = $1`, [id]);
+    const expected = [expect.objectContaining({ type: 'veryGood', count: INT_MAX })];
+
+    for (const client of [t.anonymous, t.editor]) {
+      const list = await client.get(`/api/v1/articles?limit=100`);
+      expect(list.status).toBe(200);
+      expect(list.body.data.find((a: { id: string }) => a.id === id).reactions).toEqual(expected);
+      const one = await client.get(`/api/v1/articles/${id}`);
+      expect(one.status).toBe(200);
+      expect(one.body.reactions).toEqual(expected);
+    }
+    const reactions = await t.anonymous.get(`/api/v1/articles/${id}/reactions`);
+    expect(reactions.status).toBe(200);
+    expect(reactions.body.reactions).toEqual(expected);
+
+    const gql = await t.anonymous.graphql(
+      `query($id: ID) {
+         articles(first: 100) { edges { node { id reactions { type count } } } }
+         article(id: $id) { reactions { type count } }
+       }`,
+      { id },
+    );
+    expect(gql.errors).toBeUndefined();
+    const node = gql.data.articles.edges.find((e: { node: { id: string } }) => e.node.id === id).node;
+    expect(node.reactions).toEqual(expected);
+    expect(gql.data.article.reactions).toEqual(expected);
+
+    // Reactions on top of it still answer, up to bigint's end and past it.
+    for (let i = 0; i < 3; i++) {
+      const react = await t.anonymous.post(`/api/v1/articles/${id}/reactions`, { type: 'veryGood' });
+      expect(react.status).toBe(200);
+      expect(react.body.count).toBe(INT_MAX);
+    }
+  });
+});
