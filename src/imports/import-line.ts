@@ -216,6 +216,8 @@ export interface ImportItem {
   skipped?: true;
   /** Why this item cannot be imported; the other items go on. */
   error?: string;
+  /** With `input`: what the editor should know about how it was imported (the summary's notes). */
+  note?: string;
 }
 
 export type ValidationResult = { ok: true; input: ArticleImportInput } | { ok: false; errors: FieldError[] };

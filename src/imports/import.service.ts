@@ -54,6 +54,9 @@ export interface ImportLineError {
   message: string;
 }
 
+/** Something an editor should know about a line that was imported (e.g. made a draft). */
+export type ImportLineNote = ImportLineError;
+
 export interface ImportSummary {
   dryRun: boolean;
   created: number;
@@ -62,6 +65,8 @@ export interface ImportSummary {
   skipped: number;
   failed: number;
   errors: ImportLineError[];
+  /** Lines imported otherwise than they read (a password-protected WordPress post made a draft). */
+  notes: ImportLineNote[];
 }
 
 /**
@@ -91,6 +96,7 @@ export class ImportService {
       skipped: 0,
       failed: 0,
       errors: [],
+      notes: [],
     };
     const fail = (e: ImportLineError) => {
       summary.failed++;
@@ -217,6 +223,8 @@ export class ImportService {
           // keeps only the blocks and their renderings.
           const { body: _body, bodyHtml: _html, bodyText: _text, ...input } = item.input;
           await add({ line: item.line, input, body: prepareBody(item.input) });
+          if (item.note !== undefined)
+            summary.notes.push({ line: item.line, externalId: item.externalId ?? null, message: item.note });
         }
       }
       await flush(seenThrough, true);
@@ -237,6 +245,9 @@ export class ImportService {
       for (const item of rankings) await writeSite(item);
       if (summary.dryRun) await runner.rollbackTransaction();
       summary.errors.sort((a, b) => a.line - b.line);
+      // A line that then failed to be written was not imported at all: its error says so.
+      const failedLines = new Set(summary.errors.map((e) => e.line));
+      summary.notes = summary.notes.filter((n) => !failedLines.has(n.line));
       return summary;
     } catch (err) {
       await Promise.allSettled(slots);

@@ -9,6 +9,32 @@ import { DataSource } from 'typeorm';
 import { ndjson, postImport } from '../support/imports';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
+/** A WordPress export (WXR 1.2) of these items. */
+function wxr(items: string[]): string {
+  return `<?xml version="1.0" encoding="UTF-8" ?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+  xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+  xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Gazette</title><wp:wxr_version>1.2</wp:wxr_version>
+${items.join('\n')}
+</channel></rss>`;
+}
+
+function wxrPost(
+  guid: string,
+  fields: { title: string; status: string; password: string; date?: string },
+): string {
+  return `<item>
+  <title><![CDATA[${fields.title}]]></title>
+  <guid isPermaLink="false">${guid}</guid>
+  <content:encoded><![CDATA[<p>Members-only text of ${fields.title}.</p>]]></content:encoded>
+  <wp:post_date_gmt><![CDATA[${fields.date ?? '2026-11-28 06:00:00'}]]></wp:post_date_gmt>
+  <wp:status><![CDATA[${fields.status}]]></wp:status>
+  <wp:post_password><![CDATA[${fields.password}]]></wp:post_password>
+  <wp:post_type><![CDATA[post]]></wp:post_type>
+</item>`;
+}
+
 /** The largest value of a GraphQL Int (a signed 32-bit integer). */
 const INT_MAX = 2147483647;
 
@@ -143,5 +169,57 @@ describe('Imports that would break the read side', () => {
       expect(react.status).toBe(200);
       expect(react.body.count).toBe(INT_MAX);
     }
+  });
+
+  it('a password-protected WordPress post is imported as a draft with its text, never public, and the summary notes each one', async () => {
+    const run = unique('wxr-pw');
+    const guid = (n: number) => `https://gazette.example.org/?p=${run}-${n}`;
+    const open = wxrPost(guid(1), { title: `Open post ${run}`, status: 'publish', password: '' });
+    const body = wxr([
+      wxrPost(guid(2), { title: `Protected post ${run}`, status: 'publish', password: 'hunter2' }),
+      wxrPost(guid(3), {
+        title: `Protected future post ${run}`,
+        status: 'future',
+        password: 'x',
+        date: '2020-01-01 00:00:00',
+      }),
+      open,
+    ]);
+    const answer = await postImport(t.editor, body, 'application/xml');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ created: 3, failed: 0, errors: [] });
+    expect(answer.body.notes).toEqual([
+      { line: 1, externalId: guid(2), message: expect.stringContaining('password-protected') },
+      { line: 2, externalId: guid(3), message: expect.stringContaining('draft') },
+    ]);
+
+    const idOf = async (n: number) =>
+      (await db.query(`SELECT id FROM articles WHERE external_id = $1`, [guid(n)]))[0].id as string;
+    const publicList = async () =>
+      (await t.anonymous.get(`/api/v1/articles?limit=100`)).body.data.map((a: { id: string }) => a.id);
+    for (const n of [2, 3]) {
+      const id = await idOf(n);
+      expect((await t.anonymous.get(`/api/v1/articles/${id}`)).status).toBe(404);
+      const gql = await t.anonymous.graphql(`query($id: ID) { article(id: $id) { id } }`, { id });
+      expect(gql.data?.article ?? null).toBeNull();
+      const editor = await t.editor.get(`/api/v1/articles/${id}`);
+      expect(editor.body).toMatchObject({ status: 'draft' });
+      expect(editor.body.bodyText).toContain('Members-only text');
+    }
+    const listed = await publicList();
+    expect(listed).toContain(await idOf(1));
+    expect(listed).not.toContain(await idOf(2));
+    expect(listed).not.toContain(await idOf(3));
+
+    // The open post given a password in WordPress and exported again: it leaves the public side.
+    const again = await postImport(
+      t.editor,
+      wxr([open.replace('<![CDATA[]]></wp:post_password>', '<![CDATA[secret]]></wp:post_password>')]),
+      'application/xml',
+    );
+    expect(again.body).toMatchObject({ updated: 1, failed: 0 });
+    expect(again.body.notes).toEqual([{ line: 1, externalId: guid(1), message: expect.any(String) }]);
+    expect((await t.anonymous.get(`/api/v1/articles/${await idOf(1)}`)).status).toBe(404);
+    expect(await publicList()).not.toContain(await idOf(1));
   });
 });
