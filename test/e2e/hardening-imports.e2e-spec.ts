@@ -5,7 +5,9 @@
  * read side cannot represent; WordPress password-protected posts published to everyone, as the
  * WordPress importers of other CMSs have done).
  */
+import { threadId as mainThreadId } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
+import { PARSE_CHANNEL } from '../../src/imports/parsers';
 import { ndjson, postImport } from '../support/imports';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -33,6 +35,20 @@ function wxrPost(
   <wp:post_password><![CDATA[${fields.password}]]></wp:post_password>
   <wp:post_type><![CDATA[post]]></wp:post_type>
 </item>`;
+}
+
+/**
+ * An RSS feed with one real item and `attributes` attributes on empty elements around it: cheap
+ * to send, and about a second of parsing per 100,000 attributes (XML validation and parsing).
+ */
+function attributeFlood(guid: string, attributes: number): string {
+  let attrs = '';
+  for (let a = 0; a < 100; a++) attrs += ` a${a}="v"`;
+  const noise = `<x${attrs}/>`.repeat(attributes / 100);
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Flood</title>${noise}
+<item><title>The one real item</title><guid>${guid}</guid><description>Still imported.</description></item>
+</channel></rss>`;
 }
 
 /** The largest value of a GraphQL Int (a signed 32-bit integer). */
@@ -221,5 +237,33 @@ describe('Imports that would break the read side', () => {
     expect(again.body.notes).toEqual([{ line: 1, externalId: guid(1), message: expect.any(String) }]);
     expect((await t.anonymous.get(`/api/v1/articles/${await idOf(1)}`)).status).toBe(404);
     expect(await publicList()).not.toContain(await idOf(1));
+  });
+
+  it('a hostile XML document is parsed off the event loop: a health check sent as its parse starts is answered before the parse ends, and the parse ran on another thread', async () => {
+    const guid = unique('flood');
+    const events: string[] = [];
+    const threads: number[] = [];
+    let health: Promise<void> | undefined;
+    const onParse = (message: unknown) => {
+      const m = message as { phase: string; threadId?: number };
+      events.push(m.phase);
+      if (m.threadId !== undefined) threads.push(m.threadId);
+      if (m.phase === 'start')
+        health = t.anonymous.get('/health/live').then((r) => void events.push(`health ${r.status}`));
+    };
+    PARSE_CHANNEL.subscribe(onParse);
+    try {
+      const answer = await postImport(t.editor, attributeFlood(guid, 100_000), 'application/rss+xml');
+      expect(answer.status).toBe(200);
+      expect(answer.body).toMatchObject({ created: 1, failed: 0 });
+      await health;
+    } finally {
+      PARSE_CHANNEL.unsubscribe(onParse);
+    }
+    // On the event loop, the health check could only be answered once the parse had ended.
+    expect(events).toEqual(['start', 'health 200', 'end']);
+    expect(threads).toHaveLength(1);
+    expect(threads[0]).not.toBe(mainThreadId);
+    expect(await stored(guid)).toBe(1);
   });
 });

@@ -1,9 +1,9 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
+import { SLUG_MAX, SLUG_PATTERN } from './slug';
 
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const SLUG_MAX = 200;
+export { SLUG_MAX, SLUG_PATTERN };
 
 export type IdOrSlug = { id: string } | { slug: string };
 
