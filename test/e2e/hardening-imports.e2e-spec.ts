@@ -8,6 +8,7 @@
 import { threadId as mainThreadId } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
 import { PARSE_CHANNEL } from '../../src/imports/parsers';
+import { attributeFlood } from '../support/hostile-xml';
 import { ndjson, postImport } from '../support/imports';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -35,20 +36,6 @@ function wxrPost(
   <wp:post_password><![CDATA[${fields.password}]]></wp:post_password>
   <wp:post_type><![CDATA[post]]></wp:post_type>
 </item>`;
-}
-
-/**
- * An RSS feed with one real item and `attributes` attributes on empty elements around it: cheap
- * to send, and about a second of parsing per 100,000 attributes (XML validation and parsing).
- */
-function attributeFlood(guid: string, attributes: number): string {
-  let attrs = '';
-  for (let a = 0; a < 100; a++) attrs += ` a${a}="v"`;
-  const noise = `<x${attrs}/>`.repeat(attributes / 100);
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<rss version="2.0"><channel><title>Flood</title>${noise}
-<item><title>The one real item</title><guid>${guid}</guid><description>Still imported.</description></item>
-</channel></rss>`;
 }
 
 /** The largest value of a GraphQL Int (a signed 32-bit integer). */
@@ -253,7 +240,7 @@ describe('Imports that would break the read side', () => {
     };
     PARSE_CHANNEL.subscribe(onParse);
     try {
-      const answer = await postImport(t.editor, attributeFlood(guid, 100_000), 'application/rss+xml');
+      const answer = await postImport(t.editor, attributeFlood(guid, 800_000), 'application/rss+xml');
       expect(answer.status).toBe(200);
       expect(answer.body).toMatchObject({ created: 1, failed: 0 });
       await health;
@@ -265,5 +252,19 @@ describe('Imports that would break the read side', () => {
     expect(threads).toHaveLength(1);
     expect(threads[0]).not.toBe(mainThreadId);
     expect(await stored(guid)).toBe(1);
+  });
+});
+
+describe('A long import on a connection with a short idle timeout', () => {
+  let t: TestApp;
+  // Connections idle this long are closed; parsing the document below takes longer than that.
+  beforeAll(async () => (t = await startTestApp({ httpConnectionTimeoutMs: 300 })));
+  afterAll(() => t.close());
+
+  it('is answered: the connection is not dropped while the server parses and writes, with nothing to send', async () => {
+    const guid = unique('slow-parse');
+    const answer = await postImport(t.editor, attributeFlood(guid, 800_000), 'application/rss+xml');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ created: 1, failed: 0 });
   });
 });

@@ -49,26 +49,21 @@ function workers(): Piscina<ParseTask, ParseResult> {
 /**
  * A whole document parsed in a worker thread: XML validation and parsing, and JSON.parse of a
  * big array, take seconds on large or hostile documents, and on the main thread they would stop
- * every request meanwhile. The document is read here, moved to the worker (not copied), and the
- * items come back as NDJSON pieces, read one item at a time.
+ * every request meanwhile. The document is read here, moved to the worker (not copied again),
+ * and the items come back as NDJSON pieces, read one item at a time.
  */
 export async function* parseInWorker(
   format: ImportFormat,
   source: ImportSource,
   options: ParseOptions,
 ): AsyncGenerator<ImportItem> {
-  const bytes = await readAllBytes(source);
+  const slabs = await readIntoSlabs(source);
   PARSE_CHANNEL.publish({ phase: 'start', format });
   let result: ParseResult;
   try {
-    result = await workers().run({ format, bytes, options }, { transferList: [bytes.buffer] });
+    result = await workers().run({ format, slabs, options }, { transferList: slabs.map((s) => s.buffer) });
   } catch (err) {
     PARSE_CHANNEL.publish({ phase: 'error', format });
-    if ((err as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY')
-      throw new DomainError(
-        'PAYLOAD_TOO_LARGE',
-        'The document needs more memory to parse than a parse worker has.',
-      );
     throw err;
   }
   PARSE_CHANNEL.publish({ phase: 'end', format, threadId: result.threadId });
@@ -83,20 +78,32 @@ export async function* parseInWorker(
   }
 }
 
-/** The whole source in one buffer of its own (so it can be moved to the worker). */
-async function readAllBytes(source: ImportSource): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Buffer[] = [];
-  let total = 0;
+/** Size of the buffers a document is read into on its way to a worker. */
+const SLAB_BYTES = 1 << 20;
+
+/**
+ * The whole source, copied as it arrives into buffers of its own (so they can be moved to the
+ * worker): one small copy per chunk, never one copy of the whole document at once, which would
+ * hold the event loop for a large one.
+ */
+async function readIntoSlabs(source: ImportSource): Promise<Uint8Array<ArrayBuffer>[]> {
+  const slabs: Uint8Array<ArrayBuffer>[] = [];
+  let slab = new Uint8Array(SLAB_BYTES);
+  let used = 0;
   for await (const chunk of source as AsyncIterable<Buffer | string>) {
-    const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    chunks.push(buffer);
-    total += buffer.length;
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    for (let at = 0; at < bytes.length;) {
+      const n = Math.min(bytes.length - at, SLAB_BYTES - used);
+      slab.set(bytes.subarray(at, at + n), used);
+      used += n;
+      at += n;
+      if (used === SLAB_BYTES) {
+        slabs.push(slab);
+        slab = new Uint8Array(SLAB_BYTES);
+        used = 0;
+      }
+    }
   }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
-  return bytes;
+  if (used) slabs.push(slab.subarray(0, used));
+  return slabs;
 }

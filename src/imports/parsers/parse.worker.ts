@@ -7,8 +7,8 @@ import type { ImportFormat, ParseOptions } from './import-source';
 
 export interface ParseTask {
   format: ImportFormat;
-  /** The whole document, moved here (its buffer is the task's alone). */
-  bytes: Uint8Array;
+  /** The whole document in pieces, moved here (their buffers are the task's alone). */
+  slabs: Uint8Array[];
   options: ParseOptions;
 }
 
@@ -33,8 +33,7 @@ export default async function parseDocument(task: ParseTask): Promise<ParseResul
   const pieces: Uint8Array[] = [];
   let text = '';
   try {
-    const { buffer, byteOffset, byteLength } = task.bytes;
-    const source = Readable.from([Buffer.from(buffer, byteOffset, byteLength)]);
+    const source = Readable.from(task.slabs.map((s) => Buffer.from(s.buffer, s.byteOffset, s.byteLength)));
     for await (const item of PARSERS[task.format](source, task.options)) {
       text += `${JSON.stringify(item)}\n`;
       if (text.length >= PIECE_CHARS) {
