@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { SLUG_MAX, SLUG_PATTERN } from '../common/http/slug';
 import type { FieldError } from '../common/errors/domain-error';
 import { MAX_COUNT } from '../common/graphql/limits';
-import { NUL_MESSAGE, nulPath } from '../common/http/validation';
+import { NUL_MESSAGE, nulPath } from '../common/http/nul';
 import {
   rankingLineSchema,
   sectionLineSchema,
