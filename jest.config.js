@@ -3,16 +3,7 @@
  * load on Node 20, so node_modules are compiled too (transformIgnorePatterns: []).
  * Without DATABASE_URL every test shares one embedded PostgreSQL, so the suite runs in band.
  */
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-    keepClassNames: true,
-  },
-  module: { type: 'commonjs' },
-  sourceMaps: 'inline',
-};
+const swc = require('./test/support/swc-options');
 
 module.exports = {
   rootDir: '.',

@@ -38,6 +38,10 @@ interface Row {
   errors: number;
   lost?: number;
   subscriptionDelayMs?: number;
+  eventLoopDelayP99Ms?: number;
+  eventLoopDelayMaxMs?: number;
+  idleEventLoopDelayP99Ms?: number;
+  slowestHealthCheckMs?: number;
 }
 
 function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): Row[] {
@@ -62,6 +66,10 @@ function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): 
         ? rounds.reduce((n, r) => n + (r.lost ?? 0), 0)
         : undefined,
       subscriptionDelayMs: pick('subscriptionDelayMs'),
+      eventLoopDelayP99Ms: pick('eventLoopDelayP99Ms'),
+      eventLoopDelayMaxMs: pick('eventLoopDelayMaxMs'),
+      idleEventLoopDelayP99Ms: pick('idleEventLoopDelayP99Ms'),
+      slowestHealthCheckMs: pick('slowestHealthCheckMs'),
     };
   });
   for (const row of rows) {
@@ -92,12 +100,18 @@ function markdown(rows: Row[], meta: Record<string, string | number>): string {
   }
   lines.push('', 'What each scenario does:', '');
   for (const r of rows) lines.push(`- **${r.name}**: ${r.description}`);
-  const counted = rows.filter((r) => r.lost !== undefined || r.subscriptionDelayMs !== undefined);
+  const counted = rows.filter(
+    (r) => r.lost !== undefined || r.subscriptionDelayMs !== undefined || r.eventLoopDelayP99Ms !== undefined,
+  );
   if (counted.length) lines.push('', 'Counters:', '');
   for (const r of counted) {
     const parts = [r.lost === undefined ? '' : `lost ${r.lost}`];
     if (r.subscriptionDelayMs !== undefined)
       parts.push(`subscription delay ${fmt(r.subscriptionDelayMs, 1)} ms (median)`);
+    if (r.eventLoopDelayP99Ms !== undefined)
+      parts.push(
+        `event-loop delay during the import p99 ${fmt(r.eventLoopDelayP99Ms, 1)} ms, max ${fmt(r.eventLoopDelayMaxMs, 1)} ms (with no import just before: p99 ${fmt(r.idleEventLoopDelayP99Ms, 1)} ms); slowest health check ${fmt(r.slowestHealthCheckMs, 1)} ms (medians over the rounds)`,
+      );
     lines.push(`- **${r.name}**: ${parts.filter(Boolean).join(', ')}`);
   }
   lines.push('', `Raw numbers of every round: \`bench/results/${meta.file}\`.`, '');
@@ -195,7 +209,7 @@ async function main(): Promise<void> {
         const m = await s.run(ctx);
         results.set(s.name, [...(results.get(s.name) ?? []), m]);
         process.stdout.write(
-          `${m.requestsPerSecond !== undefined ? `${fmt(m.requestsPerSecond)} req/s ` : ''}p50 ${fmt(m.p50, 1)} ms p99 ${fmt(m.p99, 1)} ms${m.lost !== undefined ? ` lost ${m.lost}` : ''}${m.subscriptionDelayMs !== undefined ? ` subscription ${fmt(m.subscriptionDelayMs, 1)} ms` : ''}\n`,
+          `${m.requestsPerSecond !== undefined ? `${fmt(m.requestsPerSecond)} req/s ` : ''}p50 ${fmt(m.p50, 1)} ms p99 ${fmt(m.p99, 1)} ms${m.lost !== undefined ? ` lost ${m.lost}` : ''}${m.subscriptionDelayMs !== undefined ? ` subscription ${fmt(m.subscriptionDelayMs, 1)} ms` : ''}${m.eventLoopDelayP99Ms !== undefined ? ` event-loop delay p99 ${fmt(m.eventLoopDelayP99Ms, 1)} ms` : ''}\n`,
         );
       }
     }

@@ -26,6 +26,13 @@ export type Measurement = Partial<LoadResult> &
     lost?: number;
     /** Reactions: ms from a reaction's answer to its change reaching a graphql-ws subscriber. */
     subscriptionDelayMs?: number;
+    /** The server's event-loop delay during the scenario (perf_hooks.monitorEventLoopDelay). */
+    eventLoopDelayP99Ms?: number;
+    eventLoopDelayMaxMs?: number;
+    /** The same, measured just before with nothing but health checks: the machine's own noise. */
+    idleEventLoopDelayP99Ms?: number;
+    /** The slowest health check answered during the scenario. */
+    slowestHealthCheckMs?: number;
   };
 
 /**

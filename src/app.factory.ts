@@ -30,6 +30,8 @@ export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 export const MAX_PARAM_LENGTH = 512;
 /** A request (headers and body) must arrive within this, so a slow client cannot hold a socket. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** An idle connection (nothing sent either way) is closed after this long. */
+export const DEFAULT_CONNECTION_TIMEOUT_MS = 60_000;
 
 export interface Dateline {
   app: NestFastifyApplication;
@@ -67,7 +69,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
         requestTimeout: requestTimeoutMs,
         connectionsCheckingInterval: Math.max(100, Math.min(2000, Math.floor(requestTimeoutMs / 4))),
       },
-      connectionTimeout: 60_000,
+      connectionTimeout: config.httpConnectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
       // Fastify's defaults, spelled out: a body with __proto__ or constructor.prototype is refused.
       onProtoPoisoning: 'error',
       onConstructorPoisoning: 'error',

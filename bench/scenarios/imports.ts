@@ -9,7 +9,8 @@ import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { IMPORT_BATCH_SIZE } from '../../src/imports/import.service';
-import type { BenchContext, Scenario } from '../scenario';
+import { attributeFlood } from '../../test/support/hostile-xml';
+import type { BenchContext, Measurement, Scenario } from '../scenario';
 
 /**
  * The command line as `npm run cms` starts it (package.json's `cms` script, with its Node flags),
@@ -166,4 +167,114 @@ export const cliImport: Scenario = {
       await db.end();
     }
   },
+};
+
+/** Size of the hostile XML document: 50 MB (6.6 million attributes); BENCH_HOSTILE_XML_MB overrides. */
+function hostileXmlBytes(): number {
+  return Number(process.env.BENCH_HOSTILE_XML_MB ?? 50) * 1024 * 1024;
+}
+
+/**
+ * The server's event-loop delay since the last scrape: prom-client's default metrics read
+ * perf_hooks.monitorEventLoopDelay (10 ms resolution, so an idle loop reads about 10 ms) and
+ * reset it on every scrape of /metrics.
+ */
+async function eventLoopDelay(appUrl: string): Promise<{ p99Ms: number; maxMs: number }> {
+  const text = await (await fetch(`${appUrl}/metrics`)).text();
+  const gauge = (name: string) => {
+    const value = new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1];
+    if (value === undefined) throw new Error(`/metrics has no ${name}`);
+    return Number(value) * 1000;
+  };
+  return {
+    p99Ms: gauge('nodejs_eventloop_lag_p99_seconds'),
+    maxMs: gauge('nodejs_eventloop_lag_max_seconds'),
+  };
+}
+
+/** POST /imports of a hostile XML document, while /health/live is asked again and again. */
+async function importHostileXml(ctx: BenchContext, bytes: number): Promise<Measurement> {
+  const guid = `bench-hostile-${Date.now().toString(36)}`;
+  // Encoded once, before the clock: the bench process must not stall while sending it.
+  const body = Buffer.from(attributeFlood(guid, bytes));
+  // The same health checks for a while with no import first: what this machine's load alone does.
+  await eventLoopDelay(ctx.appUrl); // starts the window: the histogram is reset
+  const quiet = await healthChecks(ctx.appUrl, sleep(IDLE_WINDOW_MS));
+  const idle = await eventLoopDelay(ctx.appUrl); // and starts the import's window
+  const started = performance.now();
+  const importing = fetch(`${ctx.appUrl}/api/v1/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ctx.editorKey}`, 'content-type': 'application/rss+xml' },
+    body,
+  }).then(
+    async (res) => ({ status: res.status, summary: (await res.text()).slice(0, 500) }),
+    (err: unknown) => ({ status: 0, summary: String((err as { cause?: unknown }).cause ?? err) }),
+  );
+  const checks = await healthChecks(ctx.appUrl, importing);
+  const answer = await importing;
+  const seconds = (performance.now() - started) / 1000;
+  const loop = await eventLoopDelay(ctx.appUrl);
+  const db = new Client({ connectionString: ctx.databaseUrl });
+  await db.connect();
+  await db.query(`DELETE FROM articles WHERE external_id = $1`, [guid]);
+  await db.end();
+  if (answer.status !== 200 || !answer.summary.includes('"created":1'))
+    throw new Error(`the hostile import answered ${answer.status}: ${answer.summary}`);
+  const s = checks.times.sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  process.stderr.write(
+    `  hostile XML: ${(body.length / 2 ** 20).toFixed(0)} MB imported in ${seconds.toFixed(1)} s; ` +
+      `event-loop delay p99 ${loop.p99Ms.toFixed(1)} ms, max ${loop.maxMs.toFixed(1)} ms ` +
+      `(with no import: p99 ${idle.p99Ms.toFixed(1)} ms, max ${idle.maxMs.toFixed(1)} ms); ` +
+      `${s.length} health checks, slowest ${at(1).toFixed(1)} ms (with no import: ${Math.max(...quiet.times).toFixed(1)} ms)\n`,
+  );
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    p99: at(0.99),
+    count: s.length,
+    failures: checks.failures,
+    eventLoopDelayP99Ms: loop.p99Ms,
+    eventLoopDelayMaxMs: loop.maxMs,
+    idleEventLoopDelayP99Ms: idle.p99Ms,
+    slowestHealthCheckMs: at(1),
+  };
+}
+
+/** How long the health checks run with no import, before it. */
+const IDLE_WINDOW_MS = 3000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** /health/live asked again and again, one at a time, until `until` settles. */
+async function healthChecks(
+  appUrl: string,
+  until: Promise<unknown>,
+): Promise<{ times: number[]; failures: number }> {
+  let done = false;
+  const stop = () => void (done = true);
+  until.then(stop, stop);
+  const times: number[] = [];
+  let failures = 0;
+  while (!done) {
+    const asked = performance.now();
+    const res = await fetch(`${appUrl}/health/live`);
+    await res.arrayBuffer();
+    times.push(performance.now() - asked);
+    if (res.status !== 200) failures++;
+  }
+  return { times, failures };
+}
+
+/**
+ * An editor's import of a hostile 50 MB XML document (an RSS feed whose elements carry 6.6 million
+ * attributes, around one real item) while health checks keep coming. What counts is that the
+ * server keeps answering meanwhile: the event-loop delay, and how long the health checks took.
+ */
+export const hostileXmlImport: Scenario = {
+  name: 'hostile 50 MB XML import (health checks meanwhile)',
+  description:
+    'POST /imports of a 50 MB RSS document of 6.6 million attributes around one real item (BENCH_HOSTILE_XML_MB sets the size), while one client asks /health/live again and again until the import answers. The latency columns are those health checks (p95 and p99 over every check of the round); the event-loop delay of the server during the import (perf_hooks.monitorEventLoopDelay as /metrics reports it, 10 ms resolution) is listed under Counters.',
+  warmUp: (ctx) => importHostileXml(ctx, 1024 * 1024),
+  run: (ctx) => importHostileXml(ctx, hostileXmlBytes()),
 };

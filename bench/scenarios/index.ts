@@ -1,6 +1,6 @@
 import type { Scenario } from '../scenario';
 import { rankingsPopular, rankingsTrending, recommendations, relatedArticles } from './lists';
-import { bareRowsBaseline, cliImport } from './imports';
+import { bareRowsBaseline, cliImport, hostileXmlImport } from './imports';
 import {
   baselineArticleBySlug,
   graphqlArticlePage,
@@ -25,4 +25,5 @@ export const SCENARIOS: Scenario[] = [
   recommendations,
   bareRowsBaseline,
   cliImport,
+  hostileXmlImport,
 ];

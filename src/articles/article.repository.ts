@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { MAX_COUNT } from '../common/graphql/limits';
 import type { KeysetPosition } from '../common/pagination/cursor';
 import { ReadRouting, type Queryable } from '../database/read-routing';
 import type { ArticleStatus } from './article-status';
@@ -12,12 +13,14 @@ export function publicPredicate(a = 'a'): string {
 
 /** A scheduled article whose time has come reads as published. */
 const EFFECTIVE_STATUS = `CASE WHEN a.status = 'scheduled' AND a.published_at <= now() THEN 'published' ELSE a.status END`;
+/** A bigint counter as the API's Int: a larger stored value reads as MAX_COUNT, never as an error. */
+export const countAsInt = (column: string) => `LEAST(${column}, ${MAX_COUNT})::int`;
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const SUMMARY_COLUMNS = `a.id, a.slug, a.external_id AS "externalId", a.title, a.subtitle, a.dateline, a.byline,
   a.source, a.excerpt, a.section_id AS "sectionId", a.hero_image AS "heroImage", ${EFFECTIVE_STATUS} AS status,
   a.status AS "storedStatus", a.published_at AS "publishedAt", a.created_at AS "createdAt",
-  a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt", a.view_count::int AS "viewCount",
+  a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt", ${countAsInt('a.view_count')} AS "viewCount",
   a.content_hash AS "contentHash"`;
 const BODY_COLUMNS = `, a.body, a.body_html AS "bodyHtml", a.body_text AS "bodyText"`;
 
@@ -322,7 +325,7 @@ export class ArticleRepository {
   async reactionsFor(ids: string[]): Promise<{ articleId: string; type: string; count: number }[]> {
     if (!ids.length) return [];
     return this.dataSource.query(
-      `SELECT article_id AS "articleId", type, count::int AS count FROM article_reactions
+      `SELECT article_id AS "articleId", type, ${countAsInt('count')} AS count FROM article_reactions
         WHERE article_id = ANY($1::uuid[])`,
       [ids],
     );

@@ -177,6 +177,11 @@ export interface AppConfig {
    * environment setting: the default (30 s) is right for production; tests shorten it.
    */
   httpRequestTimeoutMs?: number;
+  /**
+   * How long a connection may sit idle, nothing sent either way, before it is closed (Fastify's
+   * connectionTimeout). Not an environment setting: the default (60 s) is right; tests shorten it.
+   */
+  httpConnectionTimeoutMs?: number;
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { SLUG_MAX, SLUG_PATTERN } from '../common/http/id-or-slug.pipe';
+import { SLUG_MAX, SLUG_PATTERN } from '../common/http/slug';
 import type { FieldError } from '../common/errors/domain-error';
-import { NUL_MESSAGE, nulPath } from '../common/http/validation';
+import { MAX_COUNT } from '../common/graphql/limits';
+import { NUL_MESSAGE, nulPath } from '../common/http/nul';
 import {
   rankingLineSchema,
   sectionLineSchema,
@@ -55,6 +56,8 @@ export const IMPORT_LIMITS = {
   terms: 100,
   url: 2048,
   externalId: 1000,
+  /** article_reactions.type is varchar(32); REACTION_TYPES names are at most 32 characters too. */
+  reactionType: 32,
 } as const;
 
 const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
@@ -162,7 +165,16 @@ export const articleImportLineSchema = z
       .nullish()
       .transform((v) => v ?? undefined),
     reactions: z
-      .array(z.strictObject({ type: z.string().min(1).max(64), count: z.int().min(0) }))
+      .array(
+        z.strictObject({
+          type: z.string().min(1).max(IMPORT_LIMITS.reactionType),
+          // What the API can show (a GraphQL Int): a larger count would break every read of it.
+          count: z
+            .int()
+            .min(0)
+            .max(MAX_COUNT, `must be at most ${MAX_COUNT} (the largest count the API shows)`),
+        }),
+      )
       .max(50)
       .nullish()
       .transform((v) => v ?? undefined),
@@ -172,6 +184,11 @@ export const articleImportLineSchema = z
     if (bodies.length > 1) {
       ctx.addIssue({ code: 'custom', path: [bodies[1]], message: `give only one of ${bodies.join(', ')}` });
     }
+    const types = (line.reactions ?? []).map((r) => r.type);
+    types.forEach((type, i) => {
+      if (types.indexOf(type) !== i)
+        ctx.addIssue({ code: 'custom', path: ['reactions', i, 'type'], message: 'is given more than once' });
+    });
     if (line.sectionName !== undefined && line.section === undefined) {
       ctx.addIssue({ code: 'custom', path: ['sectionName'], message: 'needs section' });
     }
@@ -199,6 +216,8 @@ export interface ImportItem {
   skipped?: true;
   /** Why this item cannot be imported; the other items go on. */
   error?: string;
+  /** With `input`: what the editor should know about how it was imported (the summary's notes). */
+  note?: string;
 }
 
 export type ValidationResult = { ok: true; input: ArticleImportInput } | { ok: false; errors: FieldError[] };
@@ -234,6 +253,22 @@ export function validateImportLine(value: unknown): ValidationResult {
   const result = articleImportLineSchema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, input: compact(result.data) };
   return { ok: false, errors: issuesToFieldErrors(result.error.issues) };
+}
+
+/**
+ * Reaction types the server does not count (REACTION_TYPES): their counts could never be shown
+ * nor changed, so a line giving one fails as a whole.
+ */
+export function reactionTypeErrors(
+  input: ArticleImportInput,
+  reactionTypes: readonly string[],
+): FieldError[] {
+  const errors: FieldError[] = [];
+  (input.reactions ?? []).forEach((r, i) => {
+    if (!reactionTypes.includes(r.type))
+      errors.push({ path: `reactions.${i}.type`, message: `must be one of ${reactionTypes.join(', ')}` });
+  });
+  return errors;
 }
 
 export function formatFieldErrors(errors: FieldError[]): string {

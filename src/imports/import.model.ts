@@ -33,4 +33,11 @@ export class ImportSummaryModel {
 
   @ApiProperty({ type: [ImportLineErrorModel] })
   errors!: ImportLineErrorModel[];
+
+  @ApiProperty({
+    type: [ImportLineErrorModel],
+    description:
+      'Lines imported otherwise than they read, e.g. a password-protected WordPress post imported as a draft.',
+  })
+  notes!: ImportLineErrorModel[];
 }

@@ -4,8 +4,10 @@ import type { EntityManager, QueryRunner } from 'typeorm';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
+import { APP_CONFIG, type AppConfig } from '../config/config';
 import {
   formatFieldErrors,
+  reactionTypeErrors,
   type ArticleStatus,
   type ArticleImportInput,
   type ImportItem,
@@ -52,6 +54,9 @@ export interface ImportLineError {
   message: string;
 }
 
+/** Something an editor should know about a line that was imported (e.g. made a draft). */
+export type ImportLineNote = ImportLineError;
+
 export interface ImportSummary {
   dryRun: boolean;
   created: number;
@@ -60,6 +65,8 @@ export interface ImportSummary {
   skipped: number;
   failed: number;
   errors: ImportLineError[];
+  /** Lines imported otherwise than they read (a password-protected WordPress post made a draft). */
+  notes: ImportLineNote[];
 }
 
 /**
@@ -72,6 +79,8 @@ export class ImportService {
   constructor(
     private readonly repo: ImportRepository,
     @Inject(IMPORT_EVENTS) private readonly events: ImportEvents,
+    /** REACTION_TYPES: a line's reaction counts must be of these types. */
+    @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'reactionTypes'>,
     /** This instance's section tree cache, dropped when an import made sections (others expire it). */
     @Optional() private readonly sectionCache?: SectionsService,
     /** The read caches (here, and on other instances through the ClusterBus). */
@@ -87,6 +96,7 @@ export class ImportService {
       skipped: 0,
       failed: 0,
       errors: [],
+      notes: [],
     };
     const fail = (e: ImportLineError) => {
       summary.failed++;
@@ -198,20 +208,23 @@ export class ImportService {
       for await (const item of items) {
         seenThrough = item.line;
         processed++;
+        const refused = item.skipped ? undefined : this.refusal(item);
         if (item.skipped) summary.skipped++;
         else if (item.section) await writeSite(item);
         else if (item.ranking) rankings.push(item);
-        else if (item.error || !item.input)
+        else if (refused !== undefined || !item.input)
           fail({
             line: item.line,
             externalId: item.externalId ?? null,
-            message: item.error ?? 'not an article',
+            message: refused ?? 'not an article',
           });
         else {
           // The body's source text is not needed once converted: the batch waiting for a writer
           // keeps only the blocks and their renderings.
           const { body: _body, bodyHtml: _html, bodyText: _text, ...input } = item.input;
           await add({ line: item.line, input, body: prepareBody(item.input) });
+          if (item.note !== undefined)
+            summary.notes.push({ line: item.line, externalId: item.externalId ?? null, message: item.note });
         }
       }
       await flush(seenThrough, true);
@@ -232,6 +245,9 @@ export class ImportService {
       for (const item of rankings) await writeSite(item);
       if (summary.dryRun) await runner.rollbackTransaction();
       summary.errors.sort((a, b) => a.line - b.line);
+      // A line that then failed to be written was not imported at all: its error says so.
+      const failedLines = new Set(summary.errors.map((e) => e.line));
+      summary.notes = summary.notes.filter((n) => !failedLines.has(n.line));
       return summary;
     } catch (err) {
       await Promise.allSettled(slots);
@@ -258,6 +274,13 @@ export class ImportService {
           await r.release().catch(() => undefined);
         }
     }
+  }
+
+  /** Why an item cannot be imported (the parser's reason, or a setting of this server), if it cannot. */
+  private refusal(item: ImportItem): string | undefined {
+    if (item.error !== undefined || !item.input) return item.error;
+    const errors = reactionTypeErrors(item.input, this.config.reactionTypes);
+    return errors.length ? formatFieldErrors(errors) : undefined;
   }
 
   /**

@@ -48,6 +48,12 @@ export class ImportsController {
     @Query() query: ImportQuery,
     @CurrentPrincipal() who: Principal | null,
   ): Promise<ImportSummaryModel> {
+    // Nothing goes over the connection while a whole document is parsed and written, which may
+    // take minutes: the idle timeout must not drop an import the server is working on. How long
+    // the client may take to send the body is still bounded (requestTimeout).
+    const socket = req.raw.socket;
+    const idleTimeout = socket.timeout ?? 0;
+    socket.setTimeout(0);
     try {
       const { format, source } = await importSource(req);
       return await this.imports.run(source, {
@@ -58,6 +64,7 @@ export class ImportsController {
         author: who?.name ?? null,
       });
     } finally {
+      socket.setTimeout(idleTimeout);
       // An import that stopped early (a 4xx/503) leaves body unread: drain it, so the answer
       // reaches a client still sending and its next request on the connection is not stuck.
       if (!req.raw.readableEnded) {

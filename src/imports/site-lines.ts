@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { SLUG_MAX, SLUG_PATTERN } from '../common/http/id-or-slug.pipe';
+import { SLUG_MAX, SLUG_PATTERN } from '../common/http/slug';
 
 /**
  * The lines of a site export that are not articles, so that an export imported into an empty

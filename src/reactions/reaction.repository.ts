@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { publicPredicate } from '../articles/article.repository';
+import { countAsInt, publicPredicate } from '../articles/article.repository';
 
 export interface BatchResult {
   /** False when the article is not public (any more): nothing was written. */
@@ -10,6 +10,8 @@ export interface BatchResult {
   /** Which of the client hashes (hex) were new, so counted. */
   counted: Set<string>;
 }
+
+const BIGINT_MAX = '9223372036854775807';
 
 /** The start of the hour `at` falls in: the bucket of the hourly tables. */
 export function hourOf(at = Date.now()): Date {
@@ -46,7 +48,9 @@ export class ReactionRepository {
        ), live AS (
          INSERT INTO article_reactions (article_id, type, count)
          SELECT $1, $2, n FROM n WHERE EXISTS (SELECT 1 FROM article)
-         ON CONFLICT (article_id, type) DO UPDATE SET count = article_reactions.count + excluded.count
+         -- Saturates at bigint's largest value instead of failing (only a count written by hand gets there).
+         ON CONFLICT (article_id, type) DO UPDATE
+           SET count = article_reactions.count + LEAST(excluded.count, ${BIGINT_MAX} - article_reactions.count)
          RETURNING count
        ), hourly AS (
          INSERT INTO article_reactions_hourly (article_id, hour, reactions)
@@ -54,7 +58,7 @@ export class ReactionRepository {
          ON CONFLICT (article_id, hour)
          DO UPDATE SET reactions = article_reactions_hourly.reactions + excluded.reactions
        )
-       SELECT EXISTS (SELECT 1 FROM article) AS published, (SELECT count FROM live)::int AS count,
+       SELECT EXISTS (SELECT 1 FROM article) AS published, ${countAsInt('(SELECT count FROM live)')} AS count,
               ARRAY(SELECT encode(client_hash, 'hex') FROM counted) AS counted`,
       [articleId, type, clientHashes, anonymous, hourOf()],
     );
@@ -85,8 +89,8 @@ export class ReactionRepository {
          ON CONFLICT (article_id, hour)
          DO UPDATE SET reactions = article_reactions_hourly.reactions - 1
        )
-       SELECT COALESCE((SELECT count FROM live),
-                       (SELECT count FROM article_reactions WHERE article_id = $1 AND type = $2), 0)::int AS count,
+       SELECT ${countAsInt(`COALESCE((SELECT count FROM live),
+                       (SELECT count FROM article_reactions WHERE article_id = $1 AND type = $2), 0)`)} AS count,
               EXISTS (SELECT 1 FROM gone) AS withdrawn`,
       [articleId, type, clientHash, hourOf()],
     );
@@ -95,7 +99,7 @@ export class ReactionRepository {
 
   async counts(articleId: string): Promise<Map<string, number>> {
     const rows: { type: string; count: number }[] = await this.dataSource.query(
-      `SELECT type, count::int AS count FROM article_reactions WHERE article_id = $1`,
+      `SELECT type, ${countAsInt('count')} AS count FROM article_reactions WHERE article_id = $1`,
       [articleId],
     );
     return new Map(rows.map((r) => [r.type, r.count]));

@@ -692,6 +692,8 @@ export interface components {
             dryRun: boolean;
             errors: components["schemas"]["ImportLineErrorModel"][];
             failed: number;
+            /** @description Lines imported otherwise than they read, e.g. a password-protected WordPress post imported as a draft. */
+            notes: components["schemas"]["ImportLineErrorModel"][];
             /** @description Items that are not articles by design (WordPress pages, ninjs pictures…). */
             skipped: number;
             unchanged: number;

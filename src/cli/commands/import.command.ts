@@ -123,6 +123,7 @@ async function importDirect(
     const service = new ImportService(
       new ImportRepository(ds),
       outboxOnly(new OutboxRepository()),
+      config,
       undefined,
       bus && new CacheInvalidation(bus),
     );
@@ -279,4 +280,12 @@ function printSummary(s: Record<string, unknown>): void {
   print(`+-${'-'.repeat(width)}-+-${'-'.repeat(12)}`);
   for (const [k, v] of rows) print(`| ${k.padEnd(width)} | ${String(v)}`);
   print(`+-${'-'.repeat(width)}-+-${'-'.repeat(12)}`);
+  // Notes are about lines that were imported, so an editor can find and review each one.
+  const notes = (s.notes ?? []) as ImportLineError[];
+  for (const n of notes.slice(0, NOTES_SHOWN))
+    print(`note: line ${n.line}${n.externalId ? ` (${n.externalId})` : ''}: ${n.message}`);
+  if (notes.length > NOTES_SHOWN)
+    print(`… and ${notes.length - NOTES_SHOWN} more notes (--json lists them all)`);
 }
+
+const NOTES_SHOWN = 20;

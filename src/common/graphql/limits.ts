@@ -67,3 +67,10 @@ export const MAX_DOCUMENT_BYTES = 100 * 1024;
 export const SEARCH_FIELDS: Readonly<Record<string, (args: Record<string, unknown>) => unknown>> = {
   articles: (args) => (args.filter as { q?: unknown } | null | undefined)?.q,
 };
+
+/**
+ * Largest count (reactions, views) the API shows: GraphQL's Int is a signed 32-bit integer, and
+ * REST shows the same numbers. The counter columns are bigint, so imports refuse a count above
+ * this, and reads show a larger stored value as this instead of failing the whole list.
+ */
+export const MAX_COUNT = 2_147_483_647;

@@ -1,10 +1,10 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
+import { SLUG_MAX, SLUG_PATTERN } from './slug';
 
 const UUID_SOURCE = '[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}';
 export const UUID_PATTERN = new RegExp(`^${UUID_SOURCE}$`);
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const SLUG_MAX = 200;
+export { SLUG_MAX, SLUG_PATTERN };
 
 export type IdOrSlug = { id: string } | { slug: string };
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Parser } from 'htmlparser2';
 import slugify from 'slugify';
-import { SLUG_MAX, SLUG_PATTERN } from '../../common/http/id-or-slug.pipe';
+import { SLUG_MAX, SLUG_PATTERN } from '../../common/http/slug';
 import type { ImportTerm } from '../import-line';
 
 const SKIPPED_ELEMENTS = new Set(['script', 'style', 'template', 'noscript', 'iframe', 'object']);

@@ -30,8 +30,17 @@ const STATUSES: Record<string, WxrStatus> = {
 };
 
 /**
+ * What the import summary says of a password-protected post. Dateline has no post passwords: the
+ * post comes in as a draft, so its text stays with the editors, and publishing it is a decision
+ * someone takes knowing it will be public.
+ */
+export const PASSWORD_PROTECTED_NOTE =
+  'password-protected in WordPress: imported as a draft (Dateline has no post passwords; publishing it makes it public)';
+
+/**
  * WordPress eXtended RSS (WXR 1.0–1.2). Items of post type `post` become articles; pages,
  * attachments, menu items and every other post type are `skipped`. Custom taxonomies are ignored.
+ * Password-protected posts become drafts whatever their wp:status (PASSWORD_PROTECTED_NOTE).
  */
 export async function* parseWxr(
   source: ImportSource,
@@ -61,7 +70,12 @@ export async function* parseWxr(
       yield { line, ...(externalId ? { externalId } : {}), skipped: true };
       continue;
     }
-    yield toImportItem(line, wxrCandidate(item, ns, status, authors));
+    const passwordProtected = nonEmpty(child(item, `${wp}:post_password`)) !== undefined;
+    const imported = toImportItem(
+      line,
+      wxrCandidate(item, ns, passwordProtected ? 'draft' : status, authors),
+    );
+    yield passwordProtected && imported.input ? { ...imported, note: PASSWORD_PROTECTED_NOTE } : imported;
   }
 }
 
