@@ -198,8 +198,19 @@ describe('Imports that would break the read side', () => {
 
     const idOf = async (n: number) =>
       (await db.query(`SELECT id FROM articles WHERE external_id = $1`, [guid(n)]))[0].id as string;
-    const publicList = async () =>
-      (await t.anonymous.get(`/api/v1/articles?limit=100`)).body.data.map((a: { id: string }) => a.id);
+    // Every public article, page by page: the worker's database holds other tests' newer stories.
+    const publicList = async () => {
+      const ids: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await t.anonymous.get(
+          `/api/v1/articles?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        );
+        ids.push(...page.body.data.map((a: { id: string }) => a.id));
+        cursor = page.body.page.nextCursor;
+      } while (cursor);
+      return ids;
+    };
     for (const n of [2, 3]) {
       const id = await idOf(n);
       expect((await t.anonymous.get(`/api/v1/articles/${id}`)).status).toBe(404);

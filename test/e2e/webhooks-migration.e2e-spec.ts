@@ -98,7 +98,9 @@ describe('Webhooks: secrets and deliveries stored before Standard Webhooks', () 
 
           // Down: the old form comes back, and the first-delivery uniqueness with it.
           await t.dateline.app.get(WebhookDispatcher).stop();
-          await db.undoLastMigration({ transaction: 'each' });
+          // Back down through this migration (and any that came after it).
+          for (let i = MIGRATIONS.indexOf(StandardWebhooks1796020000000); i < MIGRATIONS.length; i++)
+            await db.undoLastMigration({ transaction: 'each' });
           const restored: { secret: string }[] = await db.query(
             `SELECT secret FROM webhooks WHERE id = ANY($1::uuid[]) ORDER BY array_position($1::uuid[], id)`,
             [hookIds],
