@@ -26,13 +26,17 @@ import {
 
 export interface Schema {
   $ref?: string;
-  type?: string;
+  /** OpenAPI 3.1 (JSON Schema 2020-12) writes a nullable field as ["string", "null"]. */
+  type?: string | string[];
   enum?: unknown[];
+  /** Set by resolve() for a null member of `type` or `anyOf`. */
   nullable?: boolean;
   properties?: Record<string, Schema>;
   required?: string[];
   items?: Schema;
   allOf?: Schema[];
+  anyOf?: Schema[];
+  oneOf?: Schema[];
   minLength?: number;
   maxLength?: number;
   minimum?: number;
@@ -98,32 +102,51 @@ export interface GeneratedRequest {
   [fc.toStringMethod](): string;
 }
 
-function resolve(schema: Schema, doc: OpenApiDocument): Schema {
-  if (schema.$ref) return resolve(doc.components.schemas[schema.$ref.split('/').pop()!], doc);
-  if (schema.allOf?.length) {
-    const merged = schema.allOf.reduce<Schema>((acc, s) => ({ ...acc, ...resolve(s, doc) }), {});
-    return { ...merged, nullable: schema.nullable ?? merged.nullable };
-  }
-  return schema;
+/** The name of the component a schema is, or is a nullable form of. */
+function refNameOf(schema: Schema): string | undefined {
+  const ref =
+    schema.$ref ??
+    [...(schema.allOf ?? []), ...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].find((s) => s.$ref)?.$ref;
+  return ref?.split('/').pop();
 }
 
-/** Field names whose schema in the document says less than the field takes (plain `object`). */
-const HINTED_TYPES: Record<string, Schema> = {
-  alt: { type: 'string', nullable: true },
-  caption: { type: 'string', nullable: true },
-  credit: { type: 'string', nullable: true },
-  width: { type: 'integer', minimum: 1, maximum: 4000, nullable: true },
-  height: { type: 'integer', minimum: 1, maximum: 4000, nullable: true },
-};
+/** A schema with its references followed and its null member folded into `nullable`. */
+function resolve(schema: Schema, doc: OpenApiDocument): Schema & { type?: string } {
+  if (schema.$ref)
+    return {
+      ...resolve(doc.components.schemas[schema.$ref.split('/').pop()!], doc),
+      ...(schema.nullable ? { nullable: true } : {}),
+    };
+  const members = schema.anyOf ?? schema.oneOf;
+  if (members?.length) {
+    const present = members.filter((m) => m.type !== 'null');
+    return {
+      ...resolve(present[0] ?? {}, doc),
+      nullable: present.length < members.length || schema.nullable,
+    };
+  }
+  if (schema.allOf?.length) {
+    const merged = schema.allOf.reduce<Schema>((acc, s) => ({ ...acc, ...resolve(s, doc) }), {});
+    return {
+      ...merged,
+      type: merged.type as string | undefined,
+      nullable: schema.nullable ?? merged.nullable,
+    };
+  }
+  if (Array.isArray(schema.type)) {
+    const type = schema.type.find((t) => t !== 'null');
+    return { ...schema, type, nullable: schema.type.includes('null') || schema.nullable };
+  }
+  return schema as Schema & { type?: string };
+}
 
 const singular = (name: string) => name.replace(/s$/, '');
 
 /**
- * What the document does not say and a well-formed value needs (the contract does): a hero
- * image has a url; an article input has a title (required to create) and one body form.
+ * What the document does not say and a well-formed value needs (the contract does): an article
+ * input has a title (required to create) and one body form.
  */
 const WELL_FORMED: Record<string, { required?: string[]; oneOf?: string[] }> = {
-  HeroImageInput: { required: ['url'] },
   ArticleInput: { required: ['title'], oneOf: ['body', 'bodyHtml', 'bodyText'] },
 };
 
@@ -171,8 +194,7 @@ interface ValueContext {
 export function valueFor(raw: Schema, name: string, ctx: ValueContext, depth = 0): fc.Arbitrary<unknown> {
   const doc = ctx.doc ?? openapi;
   if (raw.$ref?.endsWith('/BlockInput') && ctx.mode !== 'spoiled') return blockFor(ctx);
-  let schema = resolve(raw, doc);
-  if (schema.type === 'object' && !schema.properties && HINTED_TYPES[name]) schema = HINTED_TYPES[name];
+  const schema = resolve(raw, doc);
   let valid: fc.Arbitrary<unknown>;
   if (schema.enum) valid = fc.constantFrom(...schema.enum);
   else
@@ -209,12 +231,7 @@ export function valueFor(raw: Schema, name: string, ctx: ValueContext, depth = 0
         break;
       case 'object':
         valid = schema.properties
-          ? objectFor(
-              schema,
-              ctx,
-              depth,
-              WELL_FORMED[(raw.$ref ?? raw.allOf?.[0]?.$ref ?? '').split('/').pop()!],
-            )
+          ? objectFor(schema, ctx, depth, WELL_FORMED[refNameOf(raw) ?? ''])
           : fc.jsonValue({ maxDepth: 2 });
         break;
       case undefined:
