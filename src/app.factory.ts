@@ -7,6 +7,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
+import { answerClientError } from './common/errors/client-error';
 import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import { proxyTrust } from './common/http/client-address';
@@ -77,6 +78,8 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       // Bad URLs and over-long parameters are answered by the router itself: problem+json too.
       frameworkErrors: (err: Error, _req: FastifyRequest, reply: FastifyReply) =>
         sendProblem(frameworkLogger, err, reply),
+      // And what Node's HTTP parser refuses before routing (headers over 16 KiB, timeouts).
+      clientErrorHandler: answerClientError,
       // On close, keep-alive connections with no request in flight are closed at once.
       forceCloseConnections: 'idle',
       // X-Request-Id from the client when usable, else a UUID (logs, the answer header).

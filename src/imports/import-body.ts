@@ -48,6 +48,17 @@ export function registerImportBodies(fastify: FastifyInstance, maxBytes: number)
     }
     done(null, limitBytes(payload, maxBytes));
   });
+  // An import answered before its body was read to the end (refused by the auth guard or the
+  // query validation, a 415 on its first bytes, a failure mid-way) leaves the rest unread, and
+  // the keep-alive connection would wait for it before the client's next request: read it to the
+  // end. Reading rather than closing lets a client still sending get the answer.
+  fastify.addHook('onSend', (req, _reply, payload, done) => {
+    if (isImportRoute(req) && !req.raw.readableEnded) {
+      req.raw.unpipe();
+      req.raw.resume();
+    }
+    done(null, payload);
+  });
 }
 
 function tooLarge(maxBytes: number): DomainError {

@@ -64,13 +64,8 @@ export class ImportsController {
         author: who?.name ?? null,
       });
     } finally {
+      // What the import left unread is read by the onSend hook of import-body.ts.
       socket.setTimeout(idleTimeout);
-      // An import that stopped early (a 4xx/503) leaves body unread: drain it, so the answer
-      // reaches a client still sending and its next request on the connection is not stuck.
-      if (!req.raw.readableEnded) {
-        req.raw.unpipe();
-        req.raw.resume();
-      }
     }
   }
 

@@ -23,6 +23,12 @@ const TERMS = 6;
 const MAX_TERM_FREQUENCY = 0.05;
 /** Recency: the score halves every RECENCY_HALF_LIFE_DAYS days since publication. */
 export const RECENCY_HALF_LIFE_DAYS = 30;
+/**
+ * The decay stops after this many halvings (about 80 years): an archive story from 1900 halved
+ * 1,500 times is past what a double holds, and PostgreSQL refused the whole list. In float8, with
+ * the cap, it stays a tiny positive number, so older still ranks below newer.
+ */
+const MAX_HALVINGS = 1000;
 
 /**
  * Related articles in one query: editor pins first in their order, then candidates from shared
@@ -91,8 +97,9 @@ export class RelatedRepository {
        ),
        scored AS (
          SELECT a.id, a.published_at, c.t, c.s, c.x,
-                (c.t + c.s + c.x) * power(0.5,
-                  greatest(extract(epoch FROM now() - a.published_at), 0) / 86400.0 / ${RECENCY_HALF_LIFE_DAYS}) AS score
+                (c.t + c.s + c.x) * power(0.5::float8, least(
+                  greatest(extract(epoch FROM now() - a.published_at), 0) / 86400.0 / ${RECENCY_HALF_LIFE_DAYS},
+                  ${MAX_HALVINGS})::float8) AS score
            FROM cand c JOIN articles a ON a.id = c.id
           WHERE ${pub} AND a.id <> $1
           ORDER BY score DESC, a.published_at DESC, a.id DESC LIMIT $4

@@ -260,6 +260,9 @@ describe('Hardening: slow clients', () => {
     );
     expect(res.closed).toBe(true);
     expect(res.answer).toMatch(/^HTTP\/1\.1 408/);
+    // A problem document, as every error answer.
+    expect(res.answer).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(res.answer.slice(res.answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 408 });
   });
 
   it('headers that never finish are cut off too', async () => {

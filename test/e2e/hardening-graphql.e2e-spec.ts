@@ -96,6 +96,25 @@ describe('Hardening: GraphQL over HTTP', () => {
     expect(await sectionExists(slug)).toBe(false);
   });
 
+  it('refuses a subscription over HTTP (it is served over WebSocket): BAD_USER_INPUT by POST, 405 by GET', async () => {
+    const query = 'subscription { reactionsChanged(articleId: "harbour-reopens") { count } }';
+    const post = await raw(t, { headers: json, body: JSON.stringify({ query }) });
+    expect(post.status).toBe(400);
+    expect(post.body.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('WebSocket'),
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ]);
+    // Over GET, as a mutation: only queries are served by GET.
+    const get = await raw(t, {
+      method: 'GET',
+      path: `/graphql?query=${encodeURIComponent(query)}`,
+      headers: { 'apollo-require-preflight': '1' },
+    });
+    expect(get.status).toBe(405);
+  });
+
   it('CSRF prevention: a GET or a simple-content-type POST without a preflight header is 400', async () => {
     const q = encodeURIComponent('{ sections { slug } }');
     expect((await raw(t, { method: 'GET', path: `/graphql?query=${q}` })).status).toBe(400);

@@ -8,6 +8,7 @@
  * Runs against a production-mode app, so every error answer is also checked for stack traces
  * and SQL (expectNoLeak in HttpClient).
  */
+import { connect } from 'node:net';
 import type { ArgumentMetadata } from '@nestjs/common';
 import { IsOptional, IsString } from 'class-validator';
 import { DEFAULT_BODY_LIMIT } from '../../src/app.factory';
@@ -125,6 +126,28 @@ describe('Hardening: REST input', () => {
     expect(res.status).toBe(413);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
     expect(res.body).toMatchObject({ status: 413 });
+  });
+
+  it('what Node refuses before routing is a problem too: a URL or headers past 16 KiB 431, bytes that are not HTTP 400', async () => {
+    const long = await fetch(`${t.url}/api/v1/articles?q=${'a'.repeat(20_000)}`);
+    const longHeader = await fetch(`${t.url}/api/v1/sections`, {
+      headers: { 'x-padding': 'a'.repeat(20_000) },
+    });
+    for (const res of [long, longHeader]) {
+      expectProblem({ status: res.status, headers: res.headers, body: await res.json(), text: '' }, 431);
+    }
+    const { port } = new URL(t.url);
+    const answer = await new Promise<string>((resolve) => {
+      const socket = connect(Number(port), '127.0.0.1');
+      let text = '';
+      socket.on('data', (d) => (text += d.toString()));
+      socket.on('close', () => resolve(text));
+      socket.on('error', () => undefined);
+      socket.write('NOT HTTP AT ALL\r\n\r\n');
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 400 /);
+    expect(answer).toMatch(/content-type: application\/problem\+json/i);
+    expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toMatchObject({ status: 400 });
   });
 
   it('malformed JSON is a 400 problem, never a 500', async () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { DataSource } from 'typeorm';
 import { expectProblem } from '../support/http-client';
 import { ndjson, postImport } from '../support/imports';
@@ -239,5 +240,41 @@ describe('POST /imports with NDJSON: per-line errors, dry runs, idempotent re-im
       await postImport(t.editor, JSON.stringify({ title: 'not an array' }), 'application/json'),
       400,
     );
+  });
+
+  it('an import refused before its body is read (no key, a bad query) still frees its connection for the next request', async () => {
+    const { port } = new URL(t.url);
+    const body = ndjson(
+      Array.from({ length: 4000 }, (_, i) => ({ title: `Unread ${i}`, bodyText: 'x'.repeat(200) })),
+    );
+    const importRequest = (path: string, key?: string) =>
+      `POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-ndjson\r\n` +
+      (key ? `Authorization: Bearer ${key}\r\n` : '') +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+    for (const refused of [
+      importRequest('/api/v1/imports'),
+      importRequest('/api/v1/imports?dryRun=maybe', t.editorKey),
+    ]) {
+      // Two requests on one keep-alive connection: the refused import, then a read.
+      const answers = await new Promise<string>((resolve) => {
+        const socket = connect(Number(port), '127.0.0.1');
+        let text = '';
+        const done = () => {
+          socket.destroy();
+          resolve(text);
+        };
+        const giveUp = setTimeout(done, 10_000);
+        socket.on('data', (d) => {
+          text += d.toString();
+          if ((text.match(/HTTP\/1\.1 \d{3}/g) ?? []).length === 2 && text.includes('"status"')) {
+            clearTimeout(giveUp);
+            setTimeout(done, 50);
+          }
+        });
+        socket.on('error', () => undefined);
+        socket.write(refused + 'GET /health/live HTTP/1.1\r\nHost: localhost\r\n\r\n');
+      });
+      expect(answers.match(/HTTP\/1\.1 \d{3}/g)).toEqual([expect.stringMatching(/40[01]/), 'HTTP/1.1 200']);
+    }
   });
 });

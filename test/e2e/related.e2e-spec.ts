@@ -101,6 +101,25 @@ describe('Related articles', () => {
     expect(after.map((i) => i[0])).not.toContain(twoTags.slug);
   });
 
+  it('an archive story published in 1900 is related like any other, only ranked lower (its decay stays in range)', async () => {
+    const section = await aSection(t, 'Archive');
+    const tag = unique('archive');
+    const fields = { status: 'published', section, tags: [tag], bodyText: 'From the archive.' };
+    const today = await anArticle(t, { ...fields, title: `Harbour opens ${unique('')}` });
+    const recent = await anArticle(t, { ...fields, title: `Harbour extended ${unique('')}` });
+    const old = await anArticle(t, {
+      ...fields,
+      title: `Harbour planned ${unique('')}`,
+      publishedAt: '1900-01-01T00:00:00.000Z',
+    });
+    const res = await t.anonymous.get(`/api/v1/articles/${today.slug}/related`);
+    expect(res.status).toBe(200);
+    expect(list(res)).toEqual([
+      [recent.slug, 'shared-tags'],
+      [old.slug, 'shared-tags'],
+    ]);
+  });
+
   it('Article.related in GraphQL; 404 for an unknown or unpublished article; bad limit 400', async () => {
     const tag = unique('tide');
     const other = await anArticle(t, { status: 'published', tags: [tag] });

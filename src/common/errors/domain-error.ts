@@ -25,6 +25,7 @@ export const ERROR_CATALOG = {
   VALIDATION_FAILED: { status: 400, title: 'Invalid input', graphql: 'BAD_USER_INPUT' },
   MALFORMED_BODY: { status: 400, title: 'Malformed request body', graphql: 'BAD_USER_INPUT' },
   MALFORMED_URL: { status: 400, title: 'Malformed URL', graphql: 'BAD_USER_INPUT' },
+  MALFORMED_REQUEST: { status: 400, title: 'Malformed request', graphql: 'BAD_USER_INPUT' },
   SECTION_CYCLE: { status: 400, title: 'Section cycle', graphql: 'BAD_USER_INPUT' },
   UNKNOWN_SECTION: { status: 400, title: 'Unknown section', graphql: 'BAD_USER_INPUT' },
   UNKNOWN_REACTION_TYPE: { status: 400, title: 'Unknown reaction type', graphql: 'BAD_USER_INPUT' },
@@ -42,8 +43,14 @@ export const ERROR_CATALOG = {
   SLUG_TAKEN: { status: 409, title: 'Slug already in use', graphql: 'CONFLICT' },
   SECTION_NOT_EMPTY: { status: 409, title: 'Section is not empty', graphql: 'CONFLICT' },
   EXTERNAL_ID_TAKEN: { status: 409, title: 'External id already in use', graphql: 'CONFLICT' },
+  REQUEST_TIMEOUT: { status: 408, title: 'Request timeout', graphql: 'BAD_USER_INPUT' },
   PAYLOAD_TOO_LARGE: { status: 413, title: 'Payload too large', graphql: 'PAYLOAD_TOO_LARGE' },
   URI_TOO_LONG: { status: 414, title: 'URI too long', graphql: 'BAD_USER_INPUT' },
+  HEADERS_TOO_LARGE: {
+    status: 431,
+    title: 'Request header fields too large',
+    graphql: 'PAYLOAD_TOO_LARGE',
+  },
   UNSUPPORTED_MEDIA_TYPE: {
     status: 415,
     title: 'Unsupported media type',

@@ -10,6 +10,7 @@ import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import { graphqlAnswerPlugin } from '../../articles/read-cache/graphql-answer-cache';
 import { costLimitPlugin } from './cost-limit';
 import { formatGraphqlError } from './format-error';
+import { subscriptionsOverHttpRefused } from './http-subscriptions';
 import type { GraphqlLoaders, RequestLoaders } from './loaders';
 import { MAX_ALIASES, MAX_DEPTH } from './limits';
 import type { WsConnections } from './ws-connections';
@@ -99,7 +100,8 @@ export function graphqlOptions(
     cache: 'bounded',
     persistedQueries: {},
     validationRules: [maxDepthRule({ n: MAX_DEPTH, ...armor }), maxAliasesRule({ n: MAX_ALIASES, ...armor })],
-    plugins: [costLimitPlugin(limits), graphqlAnswerPlugin()],
+    // A subscription over HTTP is refused first, so it spends none of the client's cost budget.
+    plugins: [subscriptionsOverHttpRefused(), costLimitPlugin(limits), graphqlAnswerPlugin()],
     formatError: formatGraphqlError,
     // Subscriptions (reactionsChanged) over graphql-ws on the same path; the driver attaches a
     // WebSocket server to the HTTP server's upgrade event.
