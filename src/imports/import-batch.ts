@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { FieldError } from '../common/errors/domain-error';
-import type { ArticleWriteRow } from '../articles/article.repository';
+import { planArticleEvents } from '../articles/article-events';
 import type { ImportEvents } from './import-events';
 import {
   baseSlug,
-  isPublic,
   prepareArticle,
   type ExistingArticle,
   type LineFields,
@@ -281,41 +280,37 @@ export async function writeImportBatch(
       (p.line.input.reactions ?? []).map((r) => ({ articleId: createdIds[i], ...r })),
     ),
   );
-  await enqueueBatchEvents(
+  // The events of the whole batch, from the same rule the article writer follows.
+  const updatedAt = await repo.updatedAt(manager, ids);
+  const after = (id: string, p: PreparedArticle) => ({
+    id,
+    slug: p.row.slug,
+    title: p.row.title,
+    storedStatus: p.row.status,
+    publishedAt: p.row.publishedAt,
+    deleted: false,
+    updatedAt: updatedAt.get(id) as Date,
+    section: p.snapshot.section,
+  });
+  await options.events.record(
     manager,
-    options.events,
-    creates.map((p, i) => ({ id: createdIds[i], row: p.prepared.row })),
-    updates.map((p, i) => ({ id: updatedIds[i], row: p.prepared.row })),
-    now,
+    planArticleEvents(
+      [
+        ...creates.map((p, i) => ({
+          kind: 'create' as const,
+          before: null,
+          after: after(createdIds[i], p.prepared),
+        })),
+        ...updates.map((p, i) => ({
+          kind: 'update' as const,
+          before: p.existing as ExistingArticle,
+          after: after(updatedIds[i], p.prepared),
+        })),
+      ],
+      now,
+    ),
   );
   return result;
-}
-
-/**
- * The webhook events of one committed batch: `article.published` for new public articles,
- * `article.updated` for changed public ones (scheduled ones announce themselves when their time
- * comes, as availableAt holds the event back).
- */
-export async function enqueueBatchEvents(
-  manager: EntityManager,
-  events: ImportEvents,
-  created: { id: string; row: ArticleWriteRow }[],
-  updated: { id: string; row: ArticleWriteRow }[],
-  now: Date,
-): Promise<void> {
-  const payload = (a: { id: string; row: ArticleWriteRow }) => ({ articleId: a.id, slug: a.row.slug });
-  await events.enqueueMany(manager, [
-    ...created
-      .filter((a) => isPublic(a.row, now) || a.row.status === 'scheduled')
-      .map((a) => ({
-        event: 'article.published' as const,
-        payload: payload(a),
-        ...(a.row.status === 'scheduled' && a.row.publishedAt ? { availableAt: a.row.publishedAt } : {}),
-      })),
-    ...updated
-      .filter((a) => isPublic(a.row, now))
-      .map((a) => ({ event: 'article.updated' as const, payload: payload(a) })),
-  ]);
 }
 
 /**

@@ -1,14 +1,10 @@
 import type { EntityManager } from 'typeorm';
-import type { OutboxPayload } from '../webhooks/outbox.service';
+import type { OutboxPlan } from '../webhooks/outbox.service';
 import type { OutboxRepository } from '../webhooks/outbox.repository';
-import type { WebhookEvent } from '../webhooks/webhook-events';
 
-/** Where an import batch records its webhook events: OutboxService.enqueueMany in the server. */
+/** Where an import batch records its webhook events: OutboxService.record in the server. */
 export interface ImportEvents {
-  enqueueMany(
-    manager: EntityManager,
-    events: { event: WebhookEvent; payload: OutboxPayload; availableAt?: Date }[],
-  ): Promise<void>;
+  record(manager: EntityManager, plan: OutboxPlan): Promise<void>;
 }
 
 export const IMPORT_EVENTS = Symbol('IMPORT_EVENTS');
@@ -19,15 +15,17 @@ export const IMPORT_EVENTS = Symbol('IMPORT_EVENTS');
  */
 export function outboxOnly(outbox: OutboxRepository): ImportEvents {
   return {
-    enqueueMany: (manager, events) =>
-      outbox.insert(
+    record: async (manager, plan) => {
+      await outbox.cancelScheduled(manager, plan.cancelScheduled, 'article.published');
+      await outbox.insert(
         manager,
-        events.map((e) => ({
+        plan.events.map((e) => ({
           event: e.event,
           articleId: e.payload.articleId,
           payload: e.payload,
           availableAt: e.availableAt ?? null,
         })),
-      ),
+      );
+    },
   };
 }

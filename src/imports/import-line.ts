@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import { SLUG_MAX, SLUG_PATTERN } from '../common/http/slug';
+import { SLUG_PATTERN } from '../common/http/slug';
 import type { FieldError } from '../common/errors/domain-error';
 import { MAX_COUNT } from '../common/graphql/limits';
 import { NUL_MESSAGE, nulPath } from '../common/http/nul';
+import { ARTICLE_LIMITS, tooLong, tooMany } from '../articles/article-limits';
 import {
   rankingLineSchema,
   sectionLineSchema,
@@ -45,20 +46,15 @@ export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'recommendations',
 ]);
 
+/** What only imports take; the article's own fields have the API's limits (ARTICLE_LIMITS). */
 export const IMPORT_LIMITS = {
-  title: 500,
-  subtitle: 1000,
-  shortText: 300,
-  excerpt: 5000,
   body: 5_000_000,
-  blocks: 5000,
   blockText: 100_000,
-  terms: 100,
   url: 2048,
-  externalId: 1000,
   /** article_reactions.type is varchar(32); REACTION_TYPES names are at most 32 characters too. */
   reactionType: 32,
 } as const;
+const L = ARTICLE_LIMITS;
 
 const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
 
@@ -66,12 +62,12 @@ const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
 function optionalText(max: number) {
   return z
     .string()
-    .max(max)
+    .max(max, tooLong(max))
     .nullish()
     .transform((v) => (v == null ? undefined : v.trim() || undefined));
 }
 
-const slug = z.string().max(SLUG_MAX).regex(SLUG_PATTERN, SLUG_MESSAGE);
+const slug = z.string().max(L.slug, tooLong(L.slug)).regex(SLUG_PATTERN, SLUG_MESSAGE);
 const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(IMPORT_LIMITS.url);
 const blockText = z.string().max(IMPORT_LIMITS.blockText);
 
@@ -122,21 +118,21 @@ const publishedAt = z.iso
 
 export const articleImportLineSchema = z
   .strictObject({
-    externalId: optionalText(IMPORT_LIMITS.externalId),
+    externalId: optionalText(L.externalId),
     slug: slug.nullish().transform((v) => v ?? undefined),
     title: z
       .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
       .trim()
       .min(1, 'must not be empty')
-      .max(IMPORT_LIMITS.title),
-    subtitle: optionalText(IMPORT_LIMITS.subtitle),
-    dateline: optionalText(IMPORT_LIMITS.shortText),
-    byline: optionalText(IMPORT_LIMITS.shortText),
-    source: optionalText(IMPORT_LIMITS.shortText),
-    excerpt: optionalText(IMPORT_LIMITS.excerpt),
+      .max(L.title, tooLong(L.title)),
+    subtitle: optionalText(L.subtitle),
+    dateline: optionalText(L.dateline),
+    byline: optionalText(L.byline),
+    source: optionalText(L.source),
+    excerpt: optionalText(L.excerpt),
     body: z
       .array(blockSchema)
-      .max(IMPORT_LIMITS.blocks)
+      .max(L.blocks, tooMany(L.blocks))
       .nullish()
       .transform((v) => v ?? undefined),
     bodyHtml: optionalText(IMPORT_LIMITS.body),
@@ -145,12 +141,12 @@ export const articleImportLineSchema = z
     sectionName: optionalText(200),
     sections: z
       .array(term)
-      .max(IMPORT_LIMITS.terms)
+      .max(L.sections, tooMany(L.sections))
       .nullish()
       .transform((v) => v ?? undefined),
     tags: z
       .array(term)
-      .max(IMPORT_LIMITS.terms)
+      .max(L.tags, tooMany(L.tags))
       .nullish()
       .transform((v) => v ?? undefined),
     heroImage: heroImageSchema.nullish().transform((v) => v ?? undefined),
@@ -160,8 +156,8 @@ export const articleImportLineSchema = z
       .transform((v) => v ?? undefined),
     publishedAt,
     relatedArticles: z
-      .array(z.string().min(1).max(SLUG_MAX))
-      .max(100)
+      .array(z.string().min(1).max(L.slug, tooLong(L.slug)))
+      .max(L.relatedArticles, tooMany(L.relatedArticles))
       .nullish()
       .transform((v) => v ?? undefined),
     reactions: z
@@ -319,7 +315,7 @@ export function toImportItem(line: number, candidate: unknown): ImportItem {
 function externalIdOf(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   const id = (value as { externalId?: unknown }).externalId;
-  return typeof id === 'string' && id.trim() ? id.trim().slice(0, IMPORT_LIMITS.externalId) : undefined;
+  return typeof id === 'string' && id.trim() ? id.trim().slice(0, L.externalId) : undefined;
 }
 
 /** Drops keys whose value is undefined, so two equal inputs serialise (and hash) the same. */

@@ -149,12 +149,3 @@ export function prepareArticle(
     relatedIds: refs.relatedIds,
   };
 }
-
-/** Public once committed: what webhooks announce. */
-export function isPublic(row: ArticleWriteRow, now: Date): boolean {
-  return (
-    (row.status === 'published' || row.status === 'scheduled') &&
-    row.publishedAt !== null &&
-    row.publishedAt.getTime() <= now.getTime()
-  );
-}

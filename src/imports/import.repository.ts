@@ -180,6 +180,16 @@ export class ImportRepository {
     }));
   }
 
+  /** When these articles were last written (their webhook events carry it). */
+  async updatedAt(manager: EntityManager, ids: string[]): Promise<Map<string, Date>> {
+    if (!ids.length) return new Map();
+    const rows: { id: string; updated_at: Date }[] = await manager.query(
+      `SELECT id, updated_at FROM articles WHERE id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.updated_at]));
+  }
+
   async takenSlugs(manager: EntityManager, candidates: string[]): Promise<Set<string>> {
     if (!candidates.length) return new Set();
     const rows: { slug: string }[] = await manager.query(

@@ -5,6 +5,7 @@ import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { echoed } from '../articles/article-limits';
 import {
   formatFieldErrors,
   reactionTypeErrors,
@@ -98,7 +99,9 @@ export class ImportService {
       errors: [],
       notes: [],
     };
-    const fail = (e: ImportLineError) => {
+    const fail = (line: ImportLineError) => {
+      // The refused value may be long (a wrong column mapped to externalId): repeat only its start.
+      const e = { ...line, externalId: line.externalId === null ? null : echoed(line.externalId) };
       summary.failed++;
       summary.errors.push(e);
       options.onError?.(e);

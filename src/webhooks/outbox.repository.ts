@@ -31,16 +31,17 @@ export class OutboxRepository {
     );
   }
 
-  /** Drops an article's events that are still waiting for a future time; how many there were. */
-  async cancelScheduled(manager: EntityManager, articleId: string, event: WebhookEvent): Promise<number> {
+  /** Drops these articles' events that are still waiting for a future time; how many there were. */
+  async cancelScheduled(manager: EntityManager, articleIds: string[], event: WebhookEvent): Promise<number> {
+    if (!articleIds.length) return 0;
     const rows: unknown[] = await manager.query(
       `WITH cancelled AS (
          DELETE FROM outbox_events
-          WHERE article_id = $1 AND event = $2 AND fanned_out_at IS NULL AND available_at > now()
+          WHERE article_id = ANY($1::uuid[]) AND event = $2 AND fanned_out_at IS NULL AND available_at > now()
          RETURNING id
        )
        SELECT id FROM cancelled`,
-      [articleId, event],
+      [articleIds, event],
     );
     return rows.length;
   }

@@ -19,6 +19,20 @@ export interface OutboxPayload {
   [key: string]: unknown;
 }
 
+export interface OutboxEvent {
+  event: OutboxEventName;
+  payload: OutboxPayload;
+  /** A future time holds the event back until then (a scheduled article's publish event). */
+  availableAt?: Date;
+}
+
+/** What one write (or one import batch) does to the outbox: see planArticleEvents. */
+export interface OutboxPlan {
+  /** Articles whose waiting `article.published` is dropped, before the events below are added. */
+  cancelScheduled: string[];
+  events: OutboxEvent[];
+}
+
 /**
  * The transactional outbox: article writes record their webhook events here, inside their own
  * transaction, so an event exists exactly when the change committed. The dispatcher delivers them.
@@ -49,11 +63,18 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleDestroy
     return this.enqueueMany(manager, [{ event, payload, availableAt }]);
   }
 
+  /**
+   * A write's planned events, with the caller's transaction manager: first the cancellations,
+   * then the new events, each in one statement whatever the number of articles (an import batch).
+   */
+  async record(manager: EntityManager, plan: OutboxPlan): Promise<void> {
+    if (plan.cancelScheduled.length)
+      await this.outbox.cancelScheduled(manager, plan.cancelScheduled, 'article.published');
+    await this.enqueueMany(manager, plan.events);
+  }
+
   /** Several events in one statement (an import batch), with the caller's transaction manager. */
-  async enqueueMany(
-    manager: EntityManager,
-    events: { event: OutboxEventName; payload: OutboxPayload; availableAt?: Date }[],
-  ): Promise<void> {
+  async enqueueMany(manager: EntityManager, events: OutboxEvent[]): Promise<void> {
     if (events.length === 0) return;
     await this.outbox.insert(
       manager,
@@ -80,7 +101,7 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleDestroy
     articleId: string,
     event: OutboxEventName = 'article.published',
   ): Promise<number> {
-    return this.outbox.cancelScheduled(manager, articleId, event);
+    return this.outbox.cancelScheduled(manager, [articleId], event);
   }
 
   afterTransactionCommit(e: TransactionCommitEvent): void {

@@ -18,7 +18,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import { SLUG_MAX, SLUG_PATTERN } from '../../common/http/id-or-slug.pipe';
+import { SLUG_PATTERN } from '../../common/http/id-or-slug.pipe';
+import { ARTICLE_LIMITS as L, tooLong, tooMany } from '../article-limits';
 import { BLOCK_FIELD_RULES, BLOCK_TYPES } from '../body/blocks';
 import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from '../article-status';
 
@@ -134,68 +135,68 @@ const readOnly = (field: string) => IsEmpty({ message: `${field} is read-only` }
 @InputType()
 export class ArticleInput {
   @Field({ nullable: true, description: 'Made from the title when omitted.' })
-  @ApiPropertyOptional({ maxLength: SLUG_MAX })
+  @ApiPropertyOptional({ maxLength: L.slug })
   @IsOptional()
   @IsString()
-  @MaxLength(SLUG_MAX)
+  @MaxLength(L.slug, { message: tooLong(L.slug) })
   @Matches(SLUG_PATTERN, { message: `slug ${SLUG_MESSAGE}` })
   slug?: string;
 
   @Field(() => String, { nullable: true })
-  @ApiPropertyOptional({ type: String, nullable: true, maxLength: 512 })
+  @ApiPropertyOptional({ type: String, nullable: true, maxLength: L.externalId })
   @IsOptional()
   @IsString()
-  @MaxLength(512)
+  @MaxLength(L.externalId, { message: tooLong(L.externalId) })
   externalId?: string | null;
 
   @Field({ nullable: true, description: 'Required when creating.' })
-  @ApiPropertyOptional({ maxLength: 500 })
+  @ApiPropertyOptional({ maxLength: L.title })
   @IsOptional()
   @IsString()
   @IsNotEmpty({ message: 'title must not be empty' })
-  @MaxLength(500)
+  @MaxLength(L.title, { message: tooLong(L.title) })
   title?: string;
 
   @Field(() => String, { nullable: true })
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(1000)
+  @MaxLength(L.subtitle, { message: tooLong(L.subtitle) })
   subtitle?: string | null;
 
   @Field(() => String, { nullable: true })
   @ApiPropertyOptional({ type: String, nullable: true, example: 'SEOUL, South Korea' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(L.dateline, { message: tooLong(L.dateline) })
   dateline?: string | null;
 
   @Field(() => String, { nullable: true })
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(500)
+  @MaxLength(L.byline, { message: tooLong(L.byline) })
   byline?: string | null;
 
   @Field(() => String, { nullable: true })
   @ApiPropertyOptional({ type: String, nullable: true, example: 'AP' })
   @IsOptional()
   @IsString()
-  @MaxLength(200)
+  @MaxLength(L.source, { message: tooLong(L.source) })
   source?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Defaults to the start of the first paragraph.' })
   @ApiPropertyOptional({ type: String, nullable: true })
   @IsOptional()
   @IsString()
-  @MaxLength(2000)
+  @MaxLength(L.excerpt, { message: tooLong(L.excerpt) })
   excerpt?: string | null;
 
   @Field(() => [BlockInput], { nullable: true })
   @ApiPropertyOptional({ type: [BlockInput] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(10000)
+  @ArrayMaxSize(L.blocks, { message: tooMany(L.blocks) })
   @ValidateNested({ each: true })
   @Type(() => BlockInput)
   body?: BlockInput[];
@@ -223,7 +224,7 @@ export class ArticleInput {
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(L.sections, { message: tooMany(L.sections) })
   @Matches(SLUG_PATTERN, { each: true, message: `sections ${SLUG_MESSAGE}` })
   sections?: string[];
 
@@ -231,8 +232,8 @@ export class ArticleInput {
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(100)
-  @MaxLength(SLUG_MAX, { each: true })
+  @ArrayMaxSize(L.tags, { message: tooMany(L.tags) })
+  @MaxLength(L.slug, { each: true, message: tooLong(L.slug) })
   @Matches(SLUG_PATTERN, { each: true, message: `tags ${SLUG_MESSAGE}` })
   tags?: string[];
 
@@ -259,7 +260,7 @@ export class ArticleInput {
   @ApiPropertyOptional({ type: [String] })
   @IsOptional()
   @IsArray()
-  @ArrayMaxSize(50)
+  @ArrayMaxSize(L.relatedArticles, { message: tooMany(L.relatedArticles) })
   @IsString({ each: true })
   relatedArticles?: string[];
 
