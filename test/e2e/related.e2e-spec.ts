@@ -105,16 +105,17 @@ describe('Related articles', () => {
     const section = await aSection(t, 'Archive');
     const tag = unique('archive');
     const fields = { status: 'published', section, tags: [tag], bodyText: 'From the archive.' };
-    const today = await anArticle(t, { ...fields, title: `Harbour opens ${unique('')}` });
-    const recent = await anArticle(t, { ...fields, title: `Harbour extended ${unique('')}` });
+    // Words no other test uses, so other stories in the worker's database are not similar text.
+    const today = await anArticle(t, { ...fields, title: `Quillwharf opens ${unique('')}` });
+    const recent = await anArticle(t, { ...fields, title: `Quillwharf extended ${unique('')}` });
     const old = await anArticle(t, {
       ...fields,
-      title: `Harbour planned ${unique('')}`,
+      title: `Quillwharf planned ${unique('')}`,
       publishedAt: '1900-01-01T00:00:00.000Z',
     });
-    const res = await t.anonymous.get(`/api/v1/articles/${today.slug}/related`);
+    const res = await t.anonymous.get(`/api/v1/articles/${today.slug}/related?limit=50`);
     expect(res.status).toBe(200);
-    expect(list(res)).toEqual([
+    expect(list(res).filter(([slug]) => slug === recent.slug || slug === old.slug)).toEqual([
       [recent.slug, 'shared-tags'],
       [old.slug, 'shared-tags'],
     ]);
