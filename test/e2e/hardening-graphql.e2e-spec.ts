@@ -6,6 +6,7 @@
  * (csrfPrevention, allowBatchedHttpRequests, automatic persisted queries).
  */
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
 import { formatGraphqlError } from '../../src/common/graphql/format-error';
@@ -277,6 +278,28 @@ describe('Hardening: GraphQL over HTTP', () => {
       body: JSON.stringify({ query: '{ sections { id } }', extensions }),
     });
     expect(mismatch.status).toBe(400);
+  });
+
+  it("a persisted query whose hash does not match its text is the client's mistake: BAD_USER_INPUT, no error logged", async () => {
+    const query = `{ sections { slug } } # ${unique('apq-mismatch')}`;
+    const wrongHash = createHash('sha256').update(`${query} `).digest('hex');
+    const logged = [jest.spyOn(Logger.prototype, 'error'), jest.spyOn(Logger.prototype, 'warn')];
+    try {
+      const res = await raw(t, {
+        headers: json,
+        body: JSON.stringify({
+          query,
+          extensions: { persistedQuery: { version: 1, sha256Hash: wrongHash } },
+        }),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { message: 'provided sha does not match query', extensions: { code: 'BAD_USER_INPUT' } },
+      ]);
+      for (const spy of logged) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      logged.forEach((spy) => spy.mockRestore());
+    }
   });
 
   it('an anonymous reader gets the pins of a pinned article (relatedArticles twice), public ones only', async () => {

@@ -19,6 +19,18 @@ const APOLLO_CODES = new Set([
 ]);
 
 /**
+ * Apollo refuses some requests before any operation exists with a GraphQLError that has an HTTP
+ * 4xx status but no code: a persisted query whose hash does not match its text, an unsupported
+ * persisted-query version. They are the client's mistakes, not ours.
+ */
+function isCodelessClientError(error: unknown): error is GraphQLError {
+  if (!(error instanceof GraphQLError) || error.originalError || error.extensions.code !== undefined)
+    return false;
+  const status = (error.extensions.http as { status?: unknown } | undefined)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/**
  * Gives every GraphQL error an `extensions.code` from the same table REST uses, and strips
  * everything internal (stack traces, SQL, driver messages) outside development.
  */
@@ -36,6 +48,14 @@ export function formatGraphqlError(formatted: GraphQLFormattedError, error: unkn
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: apolloCode },
+    };
+  }
+  if (isCodelessClientError(original)) {
+    // Logged by nobody: nothing is wrong on our side.
+    return {
+      message: formatted.message,
+      locations: formatted.locations,
+      extensions: { code: 'BAD_USER_INPUT' },
     };
   }
   const domain = toDomainError(original);
