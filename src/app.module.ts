@@ -11,8 +11,8 @@ import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { graphqlOptions } from './common/graphql/graphql.config';
 import { GraphqlLoaders } from './common/graphql/loaders';
-import { WsConnections } from './common/graphql/ws-connections';
-import { RateLimitService } from './common/rate-limit/rate-limit.service';
+import { GraphqlRules } from './common/graphql/graphql-rules';
+import { GraphqlWsServer } from './common/graphql/ws-server';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
@@ -41,9 +41,9 @@ export class AppModule {
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [CommonModule],
-          inject: [GraphqlLoaders, WsConnections, RateLimitService],
-          useFactory: (loaders: GraphqlLoaders, sockets: WsConnections, limits: RateLimitService) =>
-            graphqlOptions(config, loaders, sockets, limits),
+          inject: [GraphqlLoaders, GraphqlRules],
+          useFactory: (loaders: GraphqlLoaders, rules: GraphqlRules) =>
+            graphqlOptions(config, loaders, rules),
         }),
         CommonModule,
         HealthModule,
@@ -64,6 +64,8 @@ export class AppModule {
         { provide: APP_PIPE, useFactory: createValidationPipe },
         // The HTTP edge of the GraphQL answer cache (it counts its answers in the metrics).
         GraphqlFastPath,
+        // GraphQL over WebSocket (subscriptions); here because it needs GraphQLModule's schema.
+        GraphqlWsServer,
       ],
     };
   }

@@ -197,10 +197,11 @@ export class ArticlesResolver {
 
   @ResolveField(() => [Article])
   async relatedArticles(
-    @Parent() a: Parent,
+    // A pinned article inside a cached one is a summary: it has no pins of its own to hand.
+    @Parent() a: Parent | ArticleSummary,
     @Context() ctx: GraphqlContext,
   ): Promise<(ArticleRecord | ArticleSummary)[]> {
-    if (!('sectionId' in a)) return a.relatedArticles;
+    if ('relatedArticles' in a) return a.relatedArticles;
     const pinned = await loaders(ctx).related.load(a.id);
     recordShown(
       ctx.req,

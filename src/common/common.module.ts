@@ -3,6 +3,7 @@ import { ReadRouting } from '../database/read-routing';
 import { CacheInvalidation } from './cache/cache-invalidation';
 import { ClusterBus } from './cluster/cluster-bus';
 import { GraphqlLoaders } from './graphql/loaders';
+import { GraphqlRules } from './graphql/graphql-rules';
 import { WsConnections } from './graphql/ws-connections';
 import { HttpCacheInterceptor } from './http-cache/http-cache.interceptor';
 import { RateLimitService } from './rate-limit/rate-limit.service';
@@ -15,6 +16,7 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
     ClusterBus,
     CacheInvalidation,
     GraphqlLoaders,
+    GraphqlRules,
     HttpCacheInterceptor,
     WsConnections,
     ReadRouting,
@@ -24,6 +26,7 @@ import { RateLimitService } from './rate-limit/rate-limit.service';
     ClusterBus,
     CacheInvalidation,
     GraphqlLoaders,
+    GraphqlRules,
     HttpCacheInterceptor,
     WsConnections,
     ReadRouting,

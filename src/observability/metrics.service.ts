@@ -7,14 +7,16 @@ import { DataSource } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
 import { problemHeaders, toProblem } from '../common/errors/problem';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { OperationNames } from './operation-names';
 
 /** The route label of a request no route matched (never the raw path: that is unbounded). */
 export const UNMATCHED_ROUTE = 'unmatched';
 export const METRICS_PATH = '/metrics';
 
-/** GraphQL operation names are chosen by clients: only this many distinct ones get their own label. */
-const MAX_OPERATION_NAMES = 200;
+/** GraphQL operation names are chosen by clients: which get their own label is OperationNames's call. */
 const OPERATION_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
+const OPERATION_TYPES = ['query', 'mutation', 'subscription', 'unknown'];
+const OUTCOMES = ['success', 'error'];
 
 interface PgPool {
   totalCount: number;
@@ -32,7 +34,7 @@ export class MetricsService implements OnModuleInit {
   readonly registry = new Registry();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly graphqlOperations: Counter<'operation' | 'type' | 'outcome'>;
-  private readonly operationNames = new Set<string>();
+  private readonly operationNames = new OperationNames((name) => this.forgetOperation(name));
   private readonly tokenHash?: Buffer;
 
   constructor(
@@ -104,12 +106,14 @@ export class MetricsService implements OnModuleInit {
   }
 
   recordGraphqlOperation(name: string | null | undefined, type: string | undefined, ok: boolean): void {
-    let operation = name && OPERATION_NAME.test(name) ? name : 'anonymous';
-    if (!this.operationNames.has(operation)) {
-      if (this.operationNames.size >= MAX_OPERATION_NAMES) operation = 'other';
-      else this.operationNames.add(operation);
-    }
+    const operation = name && OPERATION_NAME.test(name) ? this.operationNames.labelFor(name) : 'anonymous';
     this.graphqlOperations.inc({ operation, type: type ?? 'unknown', outcome: ok ? 'success' : 'error' });
+  }
+
+  /** A name lost its label to a more used one: its series go (bounded cardinality). */
+  private forgetOperation(operation: string): void {
+    for (const type of OPERATION_TYPES)
+      for (const outcome of OUTCOMES) this.graphqlOperations.remove({ operation, type, outcome });
   }
 
   private async serve(request: FastifyRequest, reply: FastifyReply): Promise<string | object> {

@@ -6,10 +6,12 @@
  * (csrfPrevention, allowBatchedHttpRequests, automatic persisted queries).
  */
 import { createHash } from 'node:crypto';
+import { Logger } from '@nestjs/common';
 import { GraphQLError } from 'graphql';
 import { DataSource } from 'typeorm';
 import { formatGraphqlError } from '../../src/common/graphql/format-error';
 import { MAX_ALIASES, MAX_DEPTH, MAX_DOCUMENT_BYTES } from '../../src/common/graphql/limits';
+import { anArticle, published } from '../support/article-factory';
 import { expectNoLeak } from '../support/no-leak';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -276,6 +278,55 @@ describe('Hardening: GraphQL over HTTP', () => {
       body: JSON.stringify({ query: '{ sections { id } }', extensions }),
     });
     expect(mismatch.status).toBe(400);
+  });
+
+  it("a persisted query whose hash does not match its text is the client's mistake: BAD_USER_INPUT, no error logged", async () => {
+    const query = `{ sections { slug } } # ${unique('apq-mismatch')}`;
+    const wrongHash = createHash('sha256').update(`${query} `).digest('hex');
+    const logged = [jest.spyOn(Logger.prototype, 'error'), jest.spyOn(Logger.prototype, 'warn')];
+    try {
+      const res = await raw(t, {
+        headers: json,
+        body: JSON.stringify({
+          query,
+          extensions: { persistedQuery: { version: 1, sha256Hash: wrongHash } },
+        }),
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([
+        { message: 'provided sha does not match query', extensions: { code: 'BAD_USER_INPUT' } },
+      ]);
+      for (const spy of logged) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      logged.forEach((spy) => spy.mockRestore());
+    }
+  });
+
+  it('an anonymous reader gets the pins of a pinned article (relatedArticles twice), public ones only', async () => {
+    const a = await anArticle(t, published());
+    const c = await anArticle(t, published());
+    const b = await anArticle(t, published({ relatedArticles: [a.slug, c.slug] }));
+    expect((await t.editor.patch(`/api/v1/articles/${a.slug}`, { relatedArticles: [b.slug] })).status).toBe(
+      200,
+    );
+    const query = `query($s: String!) { article(slug: $s) { relatedArticles { slug relatedArticles { slug } } } }`;
+    // Twice: once as the read cache loads the article, once from it.
+    for (let i = 0; i < 2; i++) {
+      const answer = await t.anonymous.graphql(query, { s: a.slug });
+      expect(answer.errors).toBeUndefined();
+      expect(answer.data).toEqual({
+        article: {
+          relatedArticles: [{ slug: b.slug, relatedArticles: [{ slug: a.slug }, { slug: c.slug }] }],
+        },
+      });
+    }
+    // A pin's pins are the public ones only, and an answer showing one is not kept once it goes.
+    expect((await t.editor.post(`/api/v1/articles/${c.slug}/unpublish`)).status).toBe(200);
+    const answer = await t.anonymous.graphql(query, { s: a.slug });
+    expect(answer.errors).toBeUndefined();
+    expect(answer.data).toEqual({
+      article: { relatedArticles: [{ slug: b.slug, relatedArticles: [{ slug: a.slug }] }] },
+    });
   });
 
   it('outside production, introspection works and unknown fields get suggestions', async () => {

@@ -1,4 +1,5 @@
 import { DatabaseHealthService } from '../../src/health/database-health.service';
+import { ADMIT_AFTER, MAX_OPERATION_NAMES } from '../../src/observability/operation-names';
 import { HttpClient, expectProblem } from '../support/http-client';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
@@ -56,19 +57,66 @@ describe('Metrics', () => {
     expect(sample(res.text, 'db_pool_waiting_requests', { pool: 'primary' })).toBeGreaterThanOrEqual(0);
   });
 
-  it('counts GraphQL operations by name and outcome', async () => {
-    const ok = await t.anonymous.graphql('query MetricsSections { sections { id } }');
-    expect(ok.errors).toBeUndefined();
-    const bad = await t.anonymous.graphql('query MetricsBroken { noSuchField }');
-    expect(bad.errors?.length).toBeGreaterThan(0);
+  it('counts GraphQL operations by name and outcome, once a name has come back', async () => {
+    for (let i = 0; i < ADMIT_AFTER + 1; i++) {
+      const ok = await t.anonymous.graphql('query MetricsSections { sections { id } }');
+      expect(ok.errors).toBeUndefined();
+      const bad = await t.anonymous.graphql('query MetricsBroken { noSuchField }');
+      expect(bad.errors?.length).toBeGreaterThan(0);
+    }
+    const once = await t.anonymous.graphql('query MetricsOnce { sections { id } }');
+    expect(once.errors).toBeUndefined();
 
     const res = await t.anonymous.get('/metrics');
     expect(
       sample(res.text, 'graphql_operations_total', { operation: 'MetricsSections', outcome: 'success' }),
-    ).toBeGreaterThanOrEqual(1);
+    ).toBe(2);
     expect(
       sample(res.text, 'graphql_operations_total', { operation: 'MetricsBroken', outcome: 'error' }),
+    ).toBe(2);
+    // A name seen once is counted, as `other`.
+    expect(res.text).not.toContain('MetricsOnce');
+    expect(
+      sample(res.text, 'graphql_operations_total', { operation: 'other', outcome: 'success' }),
     ).toBeGreaterThanOrEqual(1);
+  });
+
+  it('junk operation names do not push out the names a site uses', async () => {
+    const other = await startTestApp();
+    try {
+      const ask = async (name: string) =>
+        expect((await other.anonymous.graphql(`query ${name} { __typename }`)).errors).toBeUndefined();
+      const metrics = async () => (await other.anonymous.get('/metrics')).text;
+      const count = (text: string, operation: string) =>
+        sample(text, 'graphql_operations_total', { operation, outcome: 'success' });
+      const labels = (text: string) =>
+        new Set([...text.matchAll(/^graphql_operations_total\{[^}]*operation="([^"]+)"/gm)].map((m) => m[1]));
+
+      for (let i = 0; i < 10; i++) await ask('FrontPage');
+      // 200 distinct names, each once: none gets a label, and names used before or after do.
+      for (let i = 0; i < 200; i++) await ask(`Junk${i}`);
+      for (let i = 0; i < 5; i++) await ask('ArticlePage');
+      await ask('FrontPage');
+      let text = await metrics();
+      expect(count(text, 'FrontPage')).toBe(10 - ADMIT_AFTER + 2);
+      expect(count(text, 'ArticlePage')).toBe(5 - ADMIT_AFTER + 1);
+      expect(text).not.toMatch(/Junk\d/);
+
+      // 200 junk names sent until each has a label fill the rest of the budget, but push out
+      // neither name used more than they are; a new name used more than them still gets in.
+      for (let round = 0; round < ADMIT_AFTER; round++) for (let i = 0; i < 200; i++) await ask(`Junk${i}`);
+      for (let i = 0; i < ADMIT_AFTER + 2; i++) await ask('SectionPage');
+      await ask('FrontPage');
+      await ask('ArticlePage');
+      text = await metrics();
+      expect(count(text, 'FrontPage')).toBe(10 - ADMIT_AFTER + 3);
+      expect(count(text, 'ArticlePage')).toBe(5 - ADMIT_AFTER + 2);
+      expect(count(text, 'SectionPage')).toBeGreaterThanOrEqual(1);
+      // The number of series stays bounded: at most MAX_OPERATION_NAMES names, plus `other`.
+      expect(labels(text).size).toBeLessThanOrEqual(MAX_OPERATION_NAMES + 1);
+    } finally {
+      await other.close();
+    }
   });
 
   it('with METRICS_TOKEN, /metrics needs it as a bearer token', async () => {

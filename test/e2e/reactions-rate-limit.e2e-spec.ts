@@ -12,6 +12,7 @@ async function overWebSocket(
   headers: Record<string, string>,
   query: string,
   variables: Record<string, unknown>,
+  connectionParams?: Record<string, unknown>,
 ): Promise<Result> {
   class WithHeaders extends WebSocket {
     constructor(url: string, protocols?: string | string[]) {
@@ -21,6 +22,7 @@ async function overWebSocket(
   const client = createClient({
     url: `${t.url.replace('http', 'ws')}/graphql`,
     webSocketImpl: WithHeaders,
+    connectionParams,
     retryAttempts: 0,
   });
   try {
@@ -41,6 +43,7 @@ async function overWebSocket(
 }
 
 const REACT = `mutation($a: ID!) { react(articleId: $a, type: "veryGood") { count } }`;
+const FOLLOW = `subscription($a: ID!) { reactionsChanged(articleId: $a) { count } }`;
 
 describe('Reactions and views: the per-IP limit', () => {
   describe('with RATE_LIMIT_REACTIONS_PER_MINUTE=5 and TRUST_PROXY=1', () => {
@@ -143,29 +146,43 @@ describe('Reactions and views: the per-IP limit', () => {
       );
       expect(gql.body.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     });
+  });
 
-    it('a WebSocket operation spends the budget of the same client address as HTTP', async () => {
+  describe('over graphql-ws, with RATE_LIMIT_AUTH_FAILURES_PER_MINUTE=3 and TRUST_PROXY=1', () => {
+    let t: TestApp;
+    beforeAll(async () => {
+      t = await startTestApp({ rateLimitAuthFailuresPerMinute: 3, trustProxy: 1 });
+    });
+    afterAll(() => t.close());
+
+    // The socket carries subscriptions only (a reaction is a mutation, over HTTP), so the budget a
+    // WebSocket operation can spend is the bad-key one: it must be the same client address's.
+    it('a WebSocket operation spends the bad-key budget of the same client address as HTTP', async () => {
       const a = await anArticle(t, published());
       const client = '198.51.100.61';
-      for (let i = 0; i < 3; i++) {
-        const res = await t.anonymous.post(
-          `/api/v1/articles/${a.slug}/reactions`,
-          { type: 'veryGood' },
-          { 'x-forwarded-for': `203.0.113.${i}, ${client}` },
-        );
-        expect(res.status).toBe(200);
+      const bad = { authorization: 'Bearer dl_not_a_key' };
+      for (let i = 0; i < 2; i++) {
+        const res = await t.anonymous.get('/api/v1/sections', {
+          ...bad,
+          'x-forwarded-for': `203.0.113.${i}, ${client}`,
+        });
+        expect(res.status).toBe(401);
       }
       const codes: unknown[] = [];
-      for (let i = 0; i < 3; i++) {
-        const res = await overWebSocket(t, { 'x-forwarded-for': `192.0.2.${i}, ${client}` }, REACT, {
-          a: a.id,
-        });
-        codes.push(res.errors?.[0]?.extensions?.code ?? res.data?.react);
+      for (let i = 0; i < 2; i++) {
+        const res = await overWebSocket(
+          t,
+          { 'x-forwarded-for': `192.0.2.${i}, ${client}` },
+          FOLLOW,
+          { a: a.id },
+          bad,
+        );
+        codes.push(res.errors?.[0]?.extensions?.code);
       }
-      expect(codes).toEqual([{ count: 4 }, { count: 5 }, 'RATE_LIMITED']);
+      expect(codes).toEqual(['UNAUTHENTICATED', 'RATE_LIMITED']);
       // Another client address still has its whole budget, over WebSocket too.
-      const other = await overWebSocket(t, { 'x-forwarded-for': '198.51.100.62' }, REACT, { a: a.id });
-      expect(other).toEqual({ data: { react: { count: 6 } } });
+      const other = await overWebSocket(t, { 'x-forwarded-for': '198.51.100.62' }, FOLLOW, { a: a.id }, bad);
+      expect(other.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     });
   });
 

@@ -1,4 +1,3 @@
-import type { ApolloDriverConfig } from '@nestjs/apollo';
 import {
   getNullableType,
   GraphQLError,
@@ -9,8 +8,6 @@ import {
   type TypeNode,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import type { DatelineRequest } from '../http/request-context';
-import type { RateLimitService } from '../rate-limit/rate-limit.service';
 import {
   CONNECTION_LIST_FIELDS,
   DEFAULT_PAGE_SIZE,
@@ -19,7 +16,6 @@ import {
   MAX_PAGE_SIZE,
   PAGE_SIZE_ARGUMENTS,
 } from './limits';
-import { spendOperationBudget } from './operation-budget';
 
 const PAGE_SIZE_NAMES: ReadonlySet<string> = new Set(PAGE_SIZE_ARGUMENTS);
 
@@ -104,74 +100,57 @@ function costKey(document: DocumentNode, variables: Record<string, unknown>, ope
  * page sizes outside 1..MAX_PAGE_SIZE (BAD_USER_INPUT). It runs once the operation is known,
  * so the variables' values count too. A document's cost is measured once per distinct set of
  * cost-relevant variables (Apollo hands the same parsed document to every request with the same
- * text), so a hot query is not walked again on every request.
- *
- * With `limits`, an operation that passes then spends its cost (and its full-text searches) from
- * the client's per-minute budgets (operation-budget.ts), or is refused with 429. Answers from the
- * GraphQL answer cache never get here, so they spend nothing.
+ * text), so a hot query is not walked again on every request. Both transports use one instance,
+ * through GraphqlRules.admit.
  */
-export function costLimitPlugin(
-  limits?: RateLimitService,
-): NonNullable<ApolloDriverConfig['plugins']>[number] {
-  const measured = new WeakMap<DocumentNode, Map<string, CostCheck>>();
-  const measure = (
+export class CostLimit {
+  private readonly measured = new WeakMap<DocumentNode, Map<string, CostCheck>>();
+
+  /** The operation's cost; throws the refusal (a GraphQLError with its code) when it is over a limit. */
+  check(
     schema: GraphQLSchema,
     document: DocumentNode,
     variables: Record<string, unknown>,
     operationName?: string,
-  ): CostCheck => {
+  ): number {
+    let check: CostCheck;
+    try {
+      check = this.measure(schema, document, variables, operationName);
+    } catch (err) {
+      // getComplexity throws on variables that do not fit their types: that is bad input.
+      throw refusal(err instanceof Error ? err.message : 'Invalid variables.', 'BAD_USER_INPUT');
+    }
+    if (check.badPageSizes.length > 0) {
+      throw refusal(
+        `Page size must be between 1 and ${MAX_PAGE_SIZE}: ${check.badPageSizes.join(', ')}.`,
+        'BAD_USER_INPUT',
+      );
+    }
+    if (check.cost > MAX_COST) {
+      throw refusal(
+        `Query cost ${check.cost} exceeds the limit of ${MAX_COST}; ask for fewer items or fields.`,
+        'GRAPHQL_VALIDATION_FAILED',
+      );
+    }
+    return check.cost;
+  }
+
+  private measure(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    variables: Record<string, unknown>,
+    operationName?: string,
+  ): CostCheck {
     const key = costKey(document, variables, operationName);
-    let checks = measured.get(document);
+    let checks = this.measured.get(document);
     const known = checks?.get(key);
     if (known) return known;
     // Variables of other types are checked here the first time; later, by execution itself
     // (BAD_USER_INPUT either way).
     const check = measureOperation(schema, document, variables, operationName);
     if (!checks || checks.size >= MAX_MEMO_PER_DOCUMENT)
-      measured.set(document, (checks = new Map<string, CostCheck>()));
+      this.measured.set(document, (checks = new Map<string, CostCheck>()));
     checks.set(key, check);
     return check;
-  };
-  return {
-    requestDidStart: () =>
-      Promise.resolve({
-        didResolveOperation: async ({
-          schema,
-          document,
-          request,
-          operationName,
-          operation,
-          contextValue,
-          response,
-        }) => {
-          let check: CostCheck;
-          try {
-            check = measure(schema, document, request.variables ?? {}, operationName ?? undefined);
-          } catch (err) {
-            // getComplexity throws on variables that do not fit their types: that is bad input.
-            throw refusal(err instanceof Error ? err.message : 'Invalid variables.', 'BAD_USER_INPUT');
-          }
-          if (check.badPageSizes.length > 0) {
-            throw refusal(
-              `Page size must be between 1 and ${MAX_PAGE_SIZE}: ${check.badPageSizes.join(', ')}.`,
-              'BAD_USER_INPUT',
-            );
-          }
-          if (check.cost > MAX_COST) {
-            throw refusal(
-              `Query cost ${check.cost} exceeds the limit of ${MAX_COST}; ask for fewer items or fields.`,
-              'GRAPHQL_VALIDATION_FAILED',
-            );
-          }
-          if (limits && operation) {
-            await spendOperationBudget(
-              limits,
-              (contextValue as { req?: DatelineRequest }).req,
-              { schema, document, operation, variables: request.variables ?? {}, cost: check.cost },
-              response.http.headers,
-            );
-          }
-        },
-      }),
-  };
+  }
 }

@@ -74,3 +74,26 @@ export const SEARCH_FIELDS: Readonly<Record<string, (args: Record<string, unknow
  * this, and reads show a larger stored value as this instead of failing the whole list.
  */
 export const MAX_COUNT = 2_147_483_647;
+
+/**
+ * Largest WebSocket message (graphql-ws `maxPayload`); a bigger one closes the connection (1009)
+ * before it is parsed. A subscribe message is a document (at most MAX_DOCUMENT_BYTES) and its
+ * variables: the 1 MiB every HTTP body but an import gets is ample. The `ws` default, 100 MiB,
+ * would let any client make the server buffer and parse that much per message.
+ */
+export const MAX_WS_MESSAGE_BYTES = 1024 * 1024;
+
+/**
+ * Most subscriptions open at once on one connection; one more is refused (RATE_LIMITED). An
+ * article page follows one article's counts; a section front showing live counts for each of
+ * its stories follows a few dozen. Each subscription holds a listener and a queue in memory.
+ */
+export const MAX_SUBSCRIPTIONS_PER_CONNECTION = 50;
+
+/**
+ * Most graphql-ws connections open at once from one client address (TRUST_PROXY decides the
+ * address, as for HTTP); one more is closed at once (4429). A reader needs one per open tab,
+ * but an office or a mobile carrier's NAT puts many readers behind one address, so the number
+ * is generous; it stops one client from holding thousands of sockets and their subscriptions.
+ */
+export const MAX_WS_CONNECTIONS_PER_IP = 100;
