@@ -133,7 +133,7 @@ function badInput(message: string): GraphQLError {
  * GraphQL over WebSocket (graphql-ws) on /graphql, for subscriptions only. Each subscribe
  * message passes what an HTTP request passes, from the same GraphqlRules instance: document
  * size, graphql-js validation with the same rules (introspection, depth, aliases), cost and page
- * sizes, then the resolvers' own auth guard, with the key from connection_init's
+ * sizes, the client's cost budget, then the resolvers' own auth guard, with the key from connection_init's
  * `authorization` (or the upgrade request's Authorization header) checked for every operation.
  * Queries and mutations go over HTTP, where caching, persisted queries and the rest apply; over
  * the socket they are refused (BAD_USER_INPUT). Messages are capped at MAX_WS_MESSAGE_BYTES,
