@@ -7,6 +7,7 @@ import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AppModule } from './app.module';
+import type { Clock } from './common/clock/clock';
 import { answerClientError } from './common/errors/client-error';
 import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
@@ -44,6 +45,8 @@ export interface Dateline {
 export interface CreateAppOptions {
   /** Load the demo newsroom when the database has no articles (npm start on the embedded database). */
   seedDemoWhenEmpty?: boolean;
+  /** The time source (tests pass a TestClock to move time instead of waiting); the system clock by default. */
+  clock?: Clock;
 }
 
 /** Builds the whole application: the server, the CLI's --serve and the tests all start here. */
@@ -86,12 +89,16 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
       genReqId: requestIdOf,
       requestIdHeader: false,
     });
-    const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-      bufferLogs: true,
-      // Fastify's own JSON parser (secure-json-parse, with the poisoning options above) is the
-      // only body parser: Nest's would add application/x-www-form-urlencoded, which no route takes.
-      bodyParser: false,
-    });
+    const app = await NestFactory.create<NestFastifyApplication>(
+      AppModule.forRoot(config, options.clock),
+      adapter,
+      {
+        bufferLogs: true,
+        // Fastify's own JSON parser (secure-json-parse, with the poisoning options above) is the
+        // only body parser: Nest's would add application/x-www-form-urlencoded, which no route takes.
+        bodyParser: false,
+      },
+    );
     // Nest's own messages go through pino too (JSON, LOG_LEVEL).
     app.useLogger(app.get(PinoLogger));
     app.setGlobalPrefix(API_PREFIX, {

@@ -7,6 +7,8 @@ import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ArticlesModule } from './articles/articles.module';
 import { GraphqlFastPath } from './articles/read-cache/graphql-fast-path';
 import { AuthGuard } from './common/auth/auth.guard';
+import { Clock } from './common/clock/clock';
+import { ClockModule } from './common/clock/clock.module';
 import { CommonModule } from './common/common.module';
 import { ProblemFilter } from './common/errors/problem.filter';
 import { graphqlOptions } from './common/graphql/graphql.config';
@@ -31,11 +33,12 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 /** Wires configuration, the database, GraphQL and the feature modules; nothing else. */
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig): DynamicModule {
+  static forRoot(config: AppConfig, clock: Clock = new Clock()): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(clock),
         ObservabilityModule.forRoot(config),
         TypeOrmModule.forRoot({ ...dataSourceOptions(config), retryAttempts: 2, retryDelay: 1000 }),
         GraphQLModule.forRootAsync<ApolloDriverConfig>({

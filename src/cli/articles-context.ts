@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ArticlesModule } from '../articles/articles.module';
+import { ClockModule } from '../common/clock/clock.module';
 import { CommonModule } from '../common/common.module';
 import type { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
@@ -16,6 +17,7 @@ class CliArticlesModule {
       module: CliArticlesModule,
       imports: [
         ConfigModule.forRoot(config),
+        ClockModule.forRoot(),
         TypeOrmModule.forRootAsync({
           useFactory: () => dataSourceOptions(config),
           dataSourceFactory: () => Promise.resolve(dataSource),

@@ -3,6 +3,7 @@ import { createApp, type Dateline } from '../../src/app.factory';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { testDatabaseUrl } from './test-database';
 import { HttpClient } from './http-client';
+import { TestClock } from './test-clock';
 
 export interface TestApp {
   dateline: Dateline;
@@ -13,6 +14,8 @@ export interface TestApp {
   admin: HttpClient;
   editorKey: string;
   adminKey: string;
+  /** The server's clock: move it instead of waiting for a schedule or a time to live. */
+  clock: TestClock;
   close(): Promise<void>;
 }
 
@@ -42,12 +45,14 @@ export function testConfig(overrides: Partial<AppConfig> = {}): AppConfig {
 }
 
 /**
- * Starts the real application on a free port, with a fresh editor key and admin key. With
+ * Starts the real application on a free port, with a fresh editor key and admin key and a clock the
+ * test can move (it follows the system clock until moved). With
  * `nodeEnv: 'production'` (introspection then off, as in production) every client checks each
  * error answer it gets for stack traces and SQL (expectNoLeak).
  */
 export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
-  const dateline = await createApp(testConfig(overrides));
+  const clock = new TestClock();
+  const dateline = await createApp(testConfig(overrides), { clock });
   await dateline.app.listen({ port: 0, host: '127.0.0.1' });
   const address = dateline.app.getHttpServer().address();
   if (!address || typeof address === 'string') throw new Error('no address');
@@ -64,6 +69,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     admin: new HttpClient(url, adminKey, clientOptions),
     editorKey,
     adminKey,
+    clock,
     close: () => dateline.close(),
   };
 }
