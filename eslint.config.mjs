@@ -1,5 +1,29 @@
 import tseslint from 'typescript-eslint';
 
+/**
+ * `src/common` is what every feature shares, so it imports no feature: only itself, config and
+ * database. Relative paths climb out of src/common by one more `../` per folder level, hence one
+ * pattern per depth.
+ */
+const COMMON_MAY_IMPORT = '(?:common|config|database)(?:/|$)';
+const commonImportsNoFeature = [1, 2, 3].map((depth) => ({
+  files: [`src/common/${'*/'.repeat(depth - 1)}*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(?:\\.\\./){${depth}}(?!${COMMON_MAY_IMPORT})`,
+            message:
+              'src/common imports no feature folder: let the feature provide it (an interface and a token in common).',
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default tseslint.config(
   {
     ignores: [
@@ -42,4 +66,5 @@ export default tseslint.config(
       '@typescript-eslint/unbound-method': 'off',
     },
   },
+  ...commonImportsNoFeature,
 );

@@ -14,8 +14,7 @@ import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import { proxyTrust } from './common/http/client-address';
 import { registerJsonBodyParser } from './common/http/json-body';
 import { DemoSeeder } from './articles/demo/demo-seeder';
-import { ArticleFastPath } from './articles/read-cache/article-fast-path';
-import { GraphqlFastPath } from './articles/read-cache/graphql-fast-path';
+import { ArticleFastPath } from './articles/article-fast-path';
 import { registerEtagHook } from './common/http-cache/etag';
 import type { AppConfig } from './config/config';
 import { buildOpenApiDocument } from './contracts/openapi';
@@ -23,6 +22,7 @@ import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
 import { registerImportBodies } from './imports/import-body';
 import { requestIdOf } from './observability/logging';
+import { GraphqlFastPath } from './read-cache/graphql-fast-path';
 import { WebhookDispatcher } from './webhooks/webhook.dispatcher';
 
 export const API_PREFIX = 'api/v1';

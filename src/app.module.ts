@@ -5,7 +5,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { ArticlesModule } from './articles/articles.module';
-import { GraphqlFastPath } from './articles/read-cache/graphql-fast-path';
 import { AuthGuard } from './common/auth/auth.guard';
 import { Clock } from './common/clock/clock';
 import { ClockModule } from './common/clock/clock.module';
@@ -22,6 +21,7 @@ import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { ObservabilityModule } from './observability/observability.module';
+import { ReadCacheModule } from './read-cache/read-cache.module';
 import { ReactionsModule } from './reactions/reactions.module';
 import { RankingsModule } from './rankings/rankings.module';
 import { RecommendationsModule } from './recommendations/recommendations.module';
@@ -53,6 +53,7 @@ export class AppModule {
         ApiKeysModule,
         SectionsModule,
         WebhooksModule,
+        ReadCacheModule,
         ArticlesModule,
         ReactionsModule,
         ViewsModule,
@@ -65,8 +66,6 @@ export class AppModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ProblemFilter },
         { provide: APP_PIPE, useFactory: createValidationPipe },
-        // The HTTP edge of the GraphQL answer cache (it counts its answers in the metrics).
-        GraphqlFastPath,
         // GraphQL over WebSocket (subscriptions); here because it needs GraphQLModule's schema.
         GraphqlWsServer,
       ],

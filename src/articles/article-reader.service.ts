@@ -12,7 +12,7 @@ import { ArticleRepository, type ArticleRow, type ListFilter, type RevisionRow }
 import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag } from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
 import { normalizeHeroImage, type ArticleSnapshot, type HeroImageValue } from './article-input';
-import { ArticleCache, type ArticleEntry } from './read-cache/article-cache';
+import { ArticleCache, type ArticleEntry } from '../read-cache/article-cache';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
 export interface Viewer {
@@ -43,15 +43,6 @@ export interface Pins {
   ids: string[];
   /** Epoch milliseconds; Infinity when no pin is scheduled for later. */
   nextPublicAtMs: number;
-}
-
-/** The public's whole article from the read cache, and what a kept answer showing it depends on. */
-export interface PublicArticle {
-  article: Article;
-  /** The article and every article it pins: a change to any of them changes the answer. */
-  dependsOn: string[];
-  /** When the answer changes with no write at all (a pinned article comes due), epoch ms. */
-  freshUntilMs: number;
 }
 
 export interface Page<T> {
@@ -173,15 +164,13 @@ export class ArticleReader {
     return row ? toRecord(row) : null;
   }
 
-  /** The public's whole article through the cache (GraphQL's article query), or null. */
-  async publicArticle(key: IdOrSlug): Promise<PublicArticle | null> {
+  /**
+   * The public's whole article through the cache (GraphQL's article query), or null. The cache
+   * knows what an answer showing it depends on (ArticleCache.dependenciesOf).
+   */
+  async publicArticle(key: IdOrSlug): Promise<Article | null> {
     const entry = await this.publicEntry(key);
-    if (!entry) return null;
-    return {
-      article: await this.cache.article(entry),
-      dependsOn: [entry.id, ...entry.pins],
-      freshUntilMs: entry.freshUntilMs,
-    };
+    return entry ? this.cache.article(entry) : null;
   }
 
   /** One whole article (REST). */

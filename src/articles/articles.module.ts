@@ -12,13 +12,11 @@ import { ArticlesController } from './articles.controller';
 import { ArticlesResolver } from './articles.resolver';
 import { ArticlesService } from './articles.service';
 import { DemoSeeder } from './demo/demo-seeder';
-import { ArticleCache } from './read-cache/article-cache';
-import { ArticleFastPath } from './read-cache/article-fast-path';
-import { GraphqlAnswerCache } from './read-cache/graphql-answer-cache';
-import { ListCache } from './read-cache/list-cache';
+import { ReadCacheModule } from '../read-cache/read-cache.module';
+import { ArticleFastPath } from './article-fast-path';
 
 @Module({
-  imports: [SectionsModule, WebhooksModule],
+  imports: [SectionsModule, WebhooksModule, ReadCacheModule],
   controllers: [ArticlesController],
   providers: [
     ArticlesService,
@@ -29,12 +27,9 @@ import { ListCache } from './read-cache/list-cache';
     ArticleWriteRepository,
     ArticlesResolver,
     DemoSeeder,
-    ArticleCache,
-    ListCache,
-    GraphqlAnswerCache,
     ArticleFastPath,
   ],
-  exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder, ArticleCache, ArticleFastPath],
+  exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder, ArticleFastPath],
 })
 export class ArticlesModule implements OnModuleInit {
   constructor(
@@ -44,5 +39,6 @@ export class ArticlesModule implements OnModuleInit {
 
   onModuleInit(): void {
     this.loaders.register(ARTICLE_LOADERS, (req) => createArticleLoaders(this.reader, req));
+    this.reader.cache.useCountsReader((ids) => this.reader.reactionsOf(ids));
   }
 }

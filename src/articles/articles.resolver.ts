@@ -18,7 +18,6 @@ import {
   type ArticleSummary,
 } from './article.model';
 import { ArticlesService } from './articles.service';
-import { recordShown, recordUncacheable } from './read-cache/graphql-answer-cache';
 import { ArticleInput } from './dto/article.input';
 import { ArticlesArgs } from './dto/list-articles.args';
 
@@ -40,22 +39,9 @@ export class ArticlesResolver {
     @Args('id', { type: () => ID, nullable: true }) id: string | undefined,
     @Args('slug', { type: () => String, nullable: true }) slug: string | undefined,
     @CurrentPrincipal() who: Principal | null,
-    @Context() ctx: GraphqlContext,
   ): Promise<Parent | null> {
     if (!id && !slug) throw DomainError.validation([{ path: 'id', message: 'give id or slug' }]);
-    const found = await this.service.find(
-      id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'),
-      who,
-    );
-    // A public article from the read cache: an answer showing it may be kept until it, or an
-    // article it pins, changes. Not found (perhaps published a moment later) or read otherwise:
-    // the answer is not kept.
-    if (found && 'dependsOn' in found) {
-      recordShown(ctx.req, found.dependsOn, found.freshUntilMs);
-      return found.article;
-    }
-    recordUncacheable(ctx.req);
-    return found;
+    return this.service.find(id ? parseIdOrSlug(id, 'id') : parseIdOrSlug(slug as string, 'slug'), who);
   }
 
   @Query(() => ArticleConnection, {
@@ -63,18 +49,9 @@ export class ArticlesResolver {
       'Newest first, or by relevance with filter.q. A Relay connection: `first`/`after` pages forward, `last`/`before` backward.',
   })
   @Public()
-  async articles(
-    @Args() args: ArticlesArgs,
-    @CurrentPrincipal() who: Principal | null,
-    @Context() ctx: GraphqlContext,
-  ) {
+  articles(@Args() args: ArticlesArgs, @CurrentPrincipal() who: Principal | null) {
     const { filter, ...page } = args;
-    const connection = await this.service.connection(filter ?? {}, page, who);
-    recordShown(
-      ctx.req,
-      connection.edges.map((e) => e.node.id),
-    );
-    return connection;
+    return this.service.connection(filter ?? {}, page, who);
   }
 
   @Mutation(() => Article)
@@ -202,11 +179,6 @@ export class ArticlesResolver {
     @Context() ctx: GraphqlContext,
   ): Promise<(ArticleRecord | ArticleSummary)[]> {
     if ('relatedArticles' in a) return a.relatedArticles;
-    const pinned = await loaders(ctx).related.load(a.id);
-    recordShown(
-      ctx.req,
-      pinned.map((p) => p.id),
-    );
-    return pinned;
+    return loaders(ctx).related.load(a.id);
   }
 }

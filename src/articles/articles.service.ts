@@ -3,7 +3,7 @@ import type { Principal } from '../common/auth/role';
 import { isEditor } from '../common/auth/role';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { pageWindow, type ConnectionArgs } from '../common/pagination/connection';
-import { ArticleReader, type ArticleRecord, type PublicArticle, type Viewer } from './article-reader.service';
+import { ArticleReader, type ArticleRecord, type Viewer } from './article-reader.service';
 import type { WriterInput } from './article-input';
 import { ArticleWriter } from './article-writer.service';
 import type { Article, ArticleList, Revision } from './article.model';
@@ -31,7 +31,7 @@ export class ArticlesService {
    * Editors get a record (fields through loaders); the public a whole article from the cache,
    * with what an answer showing it depends on.
    */
-  find(key: IdOrSlug, principal: Principal | null): Promise<ArticleRecord | PublicArticle | null> {
+  find(key: IdOrSlug, principal: Principal | null): Promise<ArticleRecord | Article | null> {
     const viewer = viewerOf(principal);
     return viewer.editor ? this.reader.findRecord(key, viewer) : this.reader.publicArticle(key);
   }

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ArticleReader, type Viewer } from '../articles/article-reader.service';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { parseIdOrSlug, SLUG_PATTERN, SLUG_MAX } from '../common/http/id-or-slug.pipe';
@@ -32,7 +33,16 @@ function checkSlug(slug: string): void {
 /** Rankings: computed from views and reactions, and curated by editors. */
 @Injectable()
 export class RankingsService {
-  private readonly cache = new Map<string, { at: number; value: Promise<ScoredId[]> }>();
+  /**
+   * Computed rankings by request, each for RANKING_CACHE_MS. `fetch` computes a missing one once
+   * for every concurrent reader; a failed computation is not kept.
+   */
+  private readonly cache = new LRUCache<string, ScoredId[], RankingRequest>({
+    max: CACHE_ENTRIES,
+    ttl: RANKING_CACHE_MS,
+    ignoreFetchAbort: true,
+    fetchMethod: (_key, _stale, { context }) => this.compute(context),
+  });
 
   constructor(
     private readonly repo: RankingsRepository,
@@ -48,17 +58,7 @@ export class RankingsService {
    */
   async scored(req: RankingRequest): Promise<ScoredId[]> {
     const key = `${req.window}|${req.section ?? ''}|${req.sort}|${req.limit}`;
-    const now = Date.now();
-    const hit = this.cache.get(key);
-    if (hit && now - hit.at < RANKING_CACHE_MS) return hit.value;
-    const value = this.compute(req);
-    this.cache.delete(key);
-    this.cache.set(key, { at: now, value });
-    if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value as string);
-    value.catch(() => {
-      if (this.cache.get(key)?.value === value) this.cache.delete(key);
-    });
-    return value;
+    return (await this.cache.fetch(key, { context: req })) ?? [];
   }
 
   private async compute(req: RankingRequest): Promise<ScoredId[]> {

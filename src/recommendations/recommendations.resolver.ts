@@ -1,8 +1,6 @@
-import { Args, Context, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ArticleReader, type ArticleRecord } from '../articles/article-reader.service';
 import { Article, type ArticleSummary } from '../articles/article.model';
-import { recordShown, recordUncacheable } from '../articles/read-cache/graphql-answer-cache';
-import type { GraphqlContext } from '../common/graphql/graphql.config';
 import { Public } from '../common/auth/decorators';
 import { DomainError } from '../common/errors/domain-error';
 import { parseIdOrSlug, SLUG_PATTERN } from '../common/http/id-or-slug.pipe';
@@ -50,20 +48,11 @@ export class RecommendationsResolver {
     @Parent() a: ArticleRecord | ArticleSummary,
     @Args('first', { type: () => Int, defaultValue: 5 }) first: number,
     @Args('clientId', { type: () => String, nullable: true }) clientId: string | undefined,
-    @Context() ctx: GraphqlContext,
   ): Promise<Suggestion[]> {
     checkArgs(clientId ?? undefined, undefined);
-    const suggestions = await this.service.recommend(
+    return this.service.recommend(
       { current: sourceOf(a), clientId: clientId ?? undefined, limit: first },
       'record',
     );
-    // One reader's recommendations follow their reading, which nothing announces.
-    if (clientId) recordUncacheable(ctx.req);
-    else
-      recordShown(
-        ctx.req,
-        suggestions.map((s) => s.article.id),
-      );
-    return suggestions;
   }
 }

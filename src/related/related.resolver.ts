@@ -1,7 +1,5 @@
-import { Args, Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import type { ArticleRecord } from '../articles/article-reader.service';
-import { recordShown } from '../articles/read-cache/graphql-answer-cache';
-import type { GraphqlContext } from '../common/graphql/graphql.config';
 import { Article, type ArticleSummary } from '../articles/article.model';
 import { RelatedService } from './related.service';
 import { Suggestion } from './suggestion.model';
@@ -17,13 +15,7 @@ export class RelatedResolver {
   async related(
     @Parent() a: ArticleRecord | ArticleSummary,
     @Args('first', { type: () => Int, defaultValue: 5 }) first: number,
-    @Context() ctx: GraphqlContext,
   ): Promise<Suggestion[]> {
-    const suggestions = await this.service.of(sourceOf(a), first, 'record');
-    recordShown(
-      ctx.req,
-      suggestions.map((s) => s.article.id),
-    );
-    return suggestions;
+    return this.service.of(sourceOf(a), first, 'record');
   }
 }

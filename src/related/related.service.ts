@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ArticleReader, type Viewer } from '../articles/article-reader.service';
-import { AnswerCache } from '../articles/read-cache/answer-cache';
+import { AnswerCache } from '../read-cache/answer-cache';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import type { EntityManager } from 'typeorm';
 import { DomainError } from '../common/errors/domain-error';
@@ -20,9 +21,20 @@ import { SectionTree } from './section-tree';
  */
 const TREE_TTL_MS = 500;
 
+const TREE = 'tree';
+
 @Injectable()
 export class SectionsService implements OnModuleInit {
-  private cached: { tree: Promise<SectionTree>; loadedAt: number } | null = null;
+  /**
+   * The tree, read once for every concurrent reader and kept TREE_TTL_MS. A read in flight when
+   * the tree is dropped still answers its callers but is not kept.
+   */
+  private readonly trees = new LRUCache<typeof TREE, SectionTree>({
+    max: 1,
+    ttl: TREE_TTL_MS,
+    ignoreFetchAbort: true,
+    fetchMethod: async () => new SectionTree(await this.sections.findAll()),
+  });
 
   constructor(
     private readonly sections: SectionRepository,
@@ -37,16 +49,8 @@ export class SectionsService implements OnModuleInit {
   }
 
   /** The current tree, shared by every reader on this instance. */
-  tree(): Promise<SectionTree> {
-    const now = Date.now();
-    if (!this.cached || now - this.cached.loadedAt > TREE_TTL_MS) {
-      const tree = this.sections.findAll().then((rows) => new SectionTree(rows));
-      this.cached = { tree, loadedAt: now };
-      tree.catch(() => {
-        if (this.cached?.tree === tree) this.cached = null;
-      });
-    }
-    return this.cached.tree;
+  async tree(): Promise<SectionTree> {
+    return (await this.trees.fetch(TREE)) as SectionTree;
   }
 
   /**
@@ -126,7 +130,7 @@ export class SectionsService implements OnModuleInit {
 
   /** Drops this instance's copy of the tree (after a write here or a notice from another instance). */
   invalidate(): void {
-    this.cached = null;
+    this.trees.clear();
   }
 
   private requireParent(tree: SectionTree, slug: string) {

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { CACHE_INVALIDATE } from '../../src/common/cache/cache-invalidation';
 import { ClusterBus } from '../../src/common/cluster/cluster-bus';
-import { ArticleCache } from '../../src/articles/read-cache/article-cache';
+import { ArticleCache } from '../../src/read-cache/article-cache';
 import { aSection, anArticle, setReactionCount } from '../support/article-factory';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 

@@ -1,10 +1,10 @@
-import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiKeysService } from '../../api-keys/api-keys.service';
 import { DomainError } from '../errors/domain-error';
 import { requestOf, type DatelineRequest } from '../http/request-context';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { ACCESS_KEY, type Access } from './decorators';
+import { KEY_VERIFIER, type KeyVerifier } from './key-verifier';
 import { requireRole, type Principal } from './role';
 
 /**
@@ -18,7 +18,7 @@ export class AuthGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeysService,
+    @Inject(KEY_VERIFIER) private readonly keys: KeyVerifier,
     private readonly rateLimits: RateLimitService,
   ) {}
 
@@ -48,7 +48,7 @@ export class AuthGuard implements CanActivate {
       return null;
     }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const principal = match ? await this.apiKeys.authenticate(match[1]) : null;
+    const principal = match ? await this.keys.authenticate(match[1]) : null;
     if (!principal) {
       await this.rateLimits.consume('authFailures', req.ip);
       throw new DomainError('UNAUTHENTICATED', 'The API key is not valid.');

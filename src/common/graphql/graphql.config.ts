@@ -1,7 +1,6 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import type { AppConfig } from '../../config/config';
 import type { DatelineRequest } from '../http/request-context';
-import { graphqlAnswerPlugin } from '../../articles/read-cache/graphql-answer-cache';
 import type { GraphqlRules } from './graphql-rules';
 import { subscriptionsOverHttpRefused } from './http-subscriptions';
 import type { GraphqlLoaders, RequestLoaders } from './loaders';
@@ -42,7 +41,8 @@ export function graphqlOptions(
     persistedQueries: {},
     validationRules: [...rules.validationRules],
     // A subscription over HTTP is refused first, so it spends none of the client's cost budget.
-    plugins: [subscriptionsOverHttpRefused(), rules.plugin(), graphqlAnswerPlugin()],
+    // Features add their own plugins as @Plugin() providers (Nest finds them and appends them).
+    plugins: [subscriptionsOverHttpRefused(), rules.plugin()],
     formatError: rules.formatError,
     // On Fastify the driver calls this with the request itself; elsewhere with { req }.
     context: (arg: { req?: DatelineRequest } | DatelineRequest): GraphqlContext => {

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { ApolloDriverConfig } from '@nestjs/apollo';
 import {
   Kind,
   OperationTypeNode,
@@ -125,30 +124,13 @@ export function recorderOf(req: object | undefined): AnswerRecorder | undefined 
   return req ? (req as Carrier)[RECORDER] : undefined;
 }
 
-/**
- * The answer shows these articles (or depends on them): a change to any of them drops it, and it
- * is not kept past `untilMs` (epoch ms).
- */
-export function recordShown(req: object | undefined, ids: readonly string[], untilMs?: number): void {
-  const recorder = recorderOf(req);
-  if (!recorder) return;
-  recorder.ids.push(...ids);
-  if (untilMs !== undefined) recorder.untilMs = Math.min(recorder.untilMs ?? untilMs, untilMs);
-}
-
-/** The answer depends on something no invalidation covers (a reader's history): never keep it. */
-export function recordUncacheable(req: object | undefined): void {
-  const recorder = recorderOf(req);
-  if (recorder) recorder.cacheable = false;
-}
-
-const kinds = new WeakMap<DocumentNode, Map<string, AnswerKind | null>>();
+export const kinds = new WeakMap<DocumentNode, Map<string, AnswerKind | null>>();
 
 /**
  * 'page' for a query whose root fields (through fragments) are all `article`, 'list' when they
  * are `articles` and `article`, null otherwise (never kept).
  */
-function answerKind(document: DocumentNode, operation: OperationDefinitionNode): AnswerKind | null {
+export function answerKind(document: DocumentNode, operation: OperationDefinitionNode): AnswerKind | null {
   if (operation.operation !== OperationTypeNode.QUERY) return null;
   const fragments = new Map(
     document.definitions.flatMap((d) =>
@@ -174,37 +156,4 @@ function answerKind(document: DocumentNode, operation: OperationDefinitionNode):
   if ([...names].some((n) => n !== 'article' && n !== 'articles')) return null;
   if (names.has('articles')) return 'list';
   return names.has('article') ? 'page' : null;
-}
-
-/**
- * The Apollo side of the GraphQL answer cache: a request being recorded stays cacheable only if
- * it is a page or list query (decided once per document) and answers without errors.
- */
-export function graphqlAnswerPlugin(): NonNullable<ApolloDriverConfig['plugins']>[number] {
-  return {
-    requestDidStart: ({ contextValue }) => {
-      const recorder = recorderOf((contextValue as { req?: object }).req);
-      if (!recorder) return Promise.resolve();
-      return Promise.resolve({
-        didResolveOperation: ({ document, operation, operationName }) => {
-          recorder.operationName = operationName ?? undefined;
-          const name = operationName ?? '';
-          let byName = kinds.get(document);
-          if (!byName) kinds.set(document, (byName = new Map<string, AnswerKind | null>()));
-          let kind = byName.get(name);
-          if (kind === undefined)
-            byName.set(name, (kind = operation ? answerKind(document, operation) : null));
-          if (kind) recorder.kind = kind;
-          else recorder.cacheable = false;
-          return Promise.resolve();
-        },
-        willSendResponse: ({ response, errors }) => {
-          const body = response.body;
-          if (errors?.length || body.kind !== 'single' || body.singleResult.errors?.length)
-            recorder.cacheable = false;
-          return Promise.resolve();
-        },
-      });
-    },
-  };
 }

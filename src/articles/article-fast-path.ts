@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { etagMatches } from '../../common/http-cache/etag';
-import { PUBLIC_CACHE_CONTROL } from '../../common/http-cache/http-cache.interceptor';
-import { parseIdOrSlug, type IdOrSlug } from '../../common/http/id-or-slug.pipe';
-import { ArticleReader } from '../article-reader.service';
-import { ListCache } from './list-cache';
+import { etagMatches } from '../common/http-cache/etag';
+import { PUBLIC_CACHE_CONTROL } from '../common/http-cache/http-cache.interceptor';
+import { parseIdOrSlug, type IdOrSlug } from '../common/http/id-or-slug.pipe';
+import { ArticleReader } from './article-reader.service';
+import { ListCache } from '../read-cache/list-cache';
 
 const LIST_MARK = Symbol('dateline:list-cache');
 const FILL_MARK = Symbol('dateline:list-fill');

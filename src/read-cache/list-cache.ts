@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { strongEtag } from '../../common/http-cache/etag';
+import { strongEtag } from '../common/http-cache/etag';
 import { AnswerCache } from './answer-cache';
 
 /**

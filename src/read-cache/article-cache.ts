@@ -1,18 +1,17 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import {
   CacheInvalidation,
   REACTIONS_CHANGED,
   type ReactionsChanged,
-} from '../../common/cache/cache-invalidation';
-import { ClusterBus } from '../../common/cluster/cluster-bus';
-import { strongEtag } from '../../common/http-cache/etag';
-import { APP_CONFIG, type AppConfig } from '../../config/config';
-import { articleKeys } from '../article-surrogate-keys';
-import type { Pins } from '../article-reader.service';
-import type { Article, ReactionCount } from '../article.model';
-import { ArticleRepository } from '../article.repository';
+} from '../common/cache/cache-invalidation';
+import { ClusterBus } from '../common/cluster/cluster-bus';
+import { strongEtag } from '../common/http-cache/etag';
+import { articleKeys } from '../articles/article-surrogate-keys';
+import type { Pins } from '../articles/article-reader.service';
+import type { Article, ReactionCount } from '../articles/article.model';
+import { ChangeGuard } from './change-guard';
 import { GraphqlAnswerCache } from './graphql-answer-cache';
 import { ListCache } from './list-cache';
 
@@ -35,8 +34,6 @@ const ARTICLE_TTL_MS = 5 * 60_000;
  */
 const REFRESH_FROM = 0.5;
 const REFRESH_SPREAD = 0.4;
-/** How many changes are remembered to stop an older fill from storing (see `begin`). */
-const MAX_REMEMBERED_CHANGES = 50_000;
 
 /** Where the reaction counts of an article go in a cached answer. */
 const NONCE = randomBytes(8).toString('hex');
@@ -84,6 +81,19 @@ export interface ArticleEntry {
   object?: { body: Buffer; article: Article };
 }
 
+/** Reads the current reaction counts of articles, every configured type (the articles feature). */
+export type CountsReader = (ids: readonly string[]) => Promise<ReactionCount[][]>;
+
+/**
+ * What a kept GraphQL answer showing a cached article depends on: the article and every article it
+ * pins, public or not (a pinned draft that is published must show at once), and when a pin
+ * scheduled for later becomes public (epoch ms), which nothing announces.
+ */
+export interface ShownDependencies {
+  ids: readonly string[];
+  untilMs: number;
+}
+
 export interface ComposedAnswer {
   body: Buffer;
   etag: string;
@@ -106,19 +116,18 @@ export class ArticleCache implements OnModuleInit {
   private readonly counts = new LRUCache<string, Counts>({ max: MAX_ARTICLES * 4, ttl: ARTICLE_TTL_MS });
   /** Fills in flight, so a burst of misses on one article reads it once. */
   private readonly inflight = new Map<string, Promise<ArticleEntry | null>>();
-  private seq = 0;
+  private readonly guard = new ChangeGuard();
   private countsVersion = 0;
-  private readonly changedAt = new Map<string, number>();
-  private everythingAt = 0;
   private epoch = 0;
+  private readCounts: CountsReader = () => Promise.reject(new Error('no reader of reaction counts'));
+  /** The articles GraphQL parsed from cached entries, and what an answer showing one depends on. */
+  private readonly shown = new WeakMap<object, ShownDependencies>();
 
   constructor(
     private readonly invalidation: CacheInvalidation,
     private readonly bus: ClusterBus,
-    private readonly repository: ArticleRepository,
     readonly lists: ListCache,
     readonly graphqlAnswers: GraphqlAnswerCache,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.byId = new LRUCache<string, ArticleEntry>({
       max: MAX_ARTICLES,
@@ -134,6 +143,16 @@ export class ArticleCache implements OnModuleInit {
       else if (Array.isArray(m.articleIds)) this.invalidate(m.articleIds);
     });
     this.bus.subscribe(REACTIONS_CHANGED, (m) => this.reactionsChanged(m as ReactionsChanged));
+  }
+
+  /** The articles feature tells the cache how to read counts (it owns their SQL). */
+  useCountsReader(read: CountsReader): void {
+    this.readCounts = read;
+  }
+
+  /** What an answer that shows this object depends on, if it is an article from this cache. */
+  dependenciesOf(shown: object): ShownDependencies | undefined {
+    return this.shown.get(shown);
   }
 
   /** False while bus messages may be lost: read from the database then. */
@@ -184,11 +203,11 @@ export class ArticleCache implements OnModuleInit {
 
   /** Call before reading what will be stored; pass the result to `store`. */
   begin(): number {
-    return this.seq;
+    return this.guard.begin();
   }
 
   private changedSince(since: number, ids: readonly string[]): boolean {
-    return this.everythingAt > since || ids.some((id) => (this.changedAt.get(id) ?? 0) > since);
+    return this.guard.changedSince(since, ids);
   }
 
   /**
@@ -288,7 +307,9 @@ export class ArticleCache implements OnModuleInit {
   async article(entry: ArticleEntry): Promise<Article> {
     const { body } = await this.compose(entry);
     if (entry.object?.body !== body) {
-      entry.object = { body, article: JSON.parse(body.toString('utf8')) as Article };
+      const article = JSON.parse(body.toString('utf8')) as Article;
+      this.shown.set(article, { ids: [entry.id, ...entry.pins], untilMs: entry.freshUntilMs });
+      entry.object = { body, article };
     }
     return entry.object.article;
   }
@@ -298,17 +319,13 @@ export class ArticleCache implements OnModuleInit {
     const missing = ids.filter((_, i) => !found[i]);
     if (missing.length) {
       const since = this.begin();
-      const rows = await this.repository.reactionsFor([...new Set(missing)]);
-      for (const id of missing) {
-        const list = this.config.reactionTypes.map((type) => ({
-          articleId: id,
-          type,
-          count: rows.find((r) => r.articleId === id && r.type === type)?.count ?? 0,
-        }));
+      const unique = [...new Set(missing)];
+      const lists = await this.readCounts(unique);
+      for (const [n, id] of unique.entries()) {
+        const list = lists[n];
         const counts = this.changedSince(since, [id])
           ? { list, json: JSON.stringify(list), version: ++this.countsVersion }
           : this.setCounts(id, list);
-        found[ids.indexOf(id)] = counts;
         for (let i = 0; i < ids.length; i++) if (ids[i] === id) found[i] = counts;
       }
     }
@@ -339,11 +356,7 @@ export class ArticleCache implements OnModuleInit {
   }
 
   private touch(id: string): void {
-    if (this.changedAt.size >= MAX_REMEMBERED_CHANGES) {
-      this.changedAt.clear();
-      this.everythingAt = ++this.seq;
-    }
-    this.changedAt.set(id, ++this.seq);
+    this.guard.changed([id]);
   }
 
   /**
@@ -365,8 +378,7 @@ export class ArticleCache implements OnModuleInit {
 
   clear(): void {
     this.inflight.clear();
-    this.everythingAt = ++this.seq;
-    this.changedAt.clear();
+    this.guard.everything();
     this.byId.clear();
     this.idBySlug.clear();
     this.counts.clear();

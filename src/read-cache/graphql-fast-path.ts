@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { MetricsService } from '../../observability/metrics.service';
+import { MetricsService } from '../observability/metrics.service';
 import { ArticleCache } from './article-cache';
 import { recorderOf, startRecording } from './graphql-answer-cache';
 

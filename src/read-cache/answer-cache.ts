@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { ChangeGuard } from './change-guard';
 
 export interface AnswerCacheOptions<T> {
   /** At most this old, whatever happens. */
@@ -31,11 +32,9 @@ export class AnswerCache<T> {
   private readonly shownIn = new Map<string, Set<string>>();
   /** Answers being read now: the other readers of the same key wait for that one read. */
   private readonly filling = new Map<string, Promise<void>>();
-  private seq = 0;
-  private clearedAt = 0;
+  private readonly guard = new ChangeGuard();
   private readonly ttlMs: number;
   private readonly spreadTtl: boolean;
-  private readonly changedAt = new Map<string, number>();
 
   constructor(options: AnswerCacheOptions<T>) {
     this.ttlMs = options.ttlMs;
@@ -58,7 +57,7 @@ export class AnswerCache<T> {
   }
 
   begin(): number {
-    return this.seq;
+    return this.guard.begin();
   }
 
   /** A read of this key in flight, if any: wait for it, then look again. */
@@ -94,8 +93,7 @@ export class AnswerCache<T> {
     ids: readonly string[],
     untilMs = Number.POSITIVE_INFINITY,
   ): void {
-    if (this.clearedAt > since) return;
-    if (ids.some((id) => (this.changedAt.get(id) ?? 0) > since)) return;
+    if (this.guard.changedSince(since, ids)) return;
     const unique = [...new Set(ids)];
     const ttl = Math.min(
       this.spreadTtl ? Math.round(this.ttlMs * (0.5 + 0.5 * Math.random())) : this.ttlMs,
@@ -112,16 +110,12 @@ export class AnswerCache<T> {
 
   /** Drops the answers that show these articles. */
   invalidate(ids: readonly string[]): void {
-    for (const id of ids) {
-      this.changedAt.set(id, ++this.seq);
-      for (const key of this.shownIn.get(id) ?? []) this.answers.delete(key);
-    }
-    if (this.changedAt.size > 10_000) this.clear();
+    this.guard.changed(ids);
+    for (const id of ids) for (const key of this.shownIn.get(id) ?? []) this.answers.delete(key);
   }
 
   clear(): void {
-    this.clearedAt = ++this.seq;
-    this.changedAt.clear();
+    this.guard.everything();
     this.answers.clear();
     this.shownIn.clear();
   }
