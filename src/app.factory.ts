@@ -21,12 +21,13 @@ import { buildOpenApiDocument } from './contracts/openapi';
 import { EmbeddedPostgres } from './database/embedded-postgres';
 import { migrate, underStartupLock } from './database/startup';
 import { registerImportBodies } from './imports/import-body';
+import { registerMediaBodies } from './media/media-body';
 import { requestIdOf } from './observability/logging';
 import { GraphqlFastPath } from './read-cache/graphql-fast-path';
 import { WebhookDispatcher } from './webhooks/webhook.dispatcher';
 
 export const API_PREFIX = 'api/v1';
-/** Body limit of every route but /imports (which has IMPORT_MAX_BYTES). */
+/** Body limit of every route but /imports (IMPORT_MAX_BYTES) and /media uploads (MEDIA_MAX_BYTES). */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
 /** Longest path parameter: a slug is at most 200 characters; longer is 414 (problem+json). */
 export const MAX_PARAM_LENGTH = 512;
@@ -116,6 +117,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     registerJsonBodyParser(fastify);
     registerEtagHook(fastify);
     registerImportBodies(fastify, config.importMaxBytes);
+    await registerMediaBodies(app, config.media.maxBytes);
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
       jsonDocumentUrl: 'api/docs-json',
     });

@@ -20,6 +20,7 @@ import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
+import { MediaModule } from './media/media.module';
 import { ObservabilityModule } from './observability/observability.module';
 import { ReadCacheModule } from './read-cache/read-cache.module';
 import { ReactionsModule } from './reactions/reactions.module';
@@ -61,6 +62,7 @@ export class AppModule {
         RelatedModule,
         RecommendationsModule,
         ImportsModule,
+        MediaModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -1,5 +1,6 @@
 import proxyAddr from '@fastify/proxy-addr';
 import { isIP } from 'node:net';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -123,6 +124,38 @@ const schema = z.object({
   METRICS_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATA_DIR: z.string().min(1).default('.data'),
+  MEDIA_STORAGE: z.enum(['local', 's3'], { message: 'must be local or s3' }).default('local'),
+  MEDIA_DIR: z.string().min(1).optional(),
+  MEDIA_MAX_BYTES: int(1024).default(25 * 1024 * 1024),
+  MEDIA_MAX_PIXELS: int(1).default(50_000_000),
+  MEDIA_WIDTHS: z
+    .string()
+    .default('320,640,960,1280,1920')
+    .transform((v) => v.split(',').map((s) => s.trim()))
+    .pipe(
+      z
+        .array(
+          z
+            .string()
+            .regex(/^\d{1,4}$/, 'each width must be a whole number of pixels, 16 to 8192')
+            .transform(Number)
+            .pipe(
+              z
+                .number()
+                .min(16, 'each width must be at least 16')
+                .max(8192, 'each width must be at most 8192'),
+            ),
+        )
+        .min(1, 'must name at least one width'),
+    )
+    .transform((widths) => [...new Set(widths)].sort((a, b) => a - b)),
+  MEDIA_FETCH_ALLOW_PRIVATE_URLS: bool.default(false),
+  S3_ENDPOINT: z.string().url({ message: 'must be a URL' }).optional(),
+  S3_BUCKET: z.string().min(1).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool.default(false),
 });
 
 /**
@@ -182,6 +215,29 @@ export interface AppConfig {
    * connectionTimeout). Not an environment setting: the default (60 s) is right; tests shorten it.
    */
   httpConnectionTimeoutMs?: number;
+  media: MediaConfig;
+}
+
+/** The media library: where originals and renditions are kept, and what an upload may be. */
+export interface MediaConfig {
+  storage: 'local' | 's3';
+  /** The directory of the local store (default DATA_DIR/media). */
+  dir: string;
+  maxBytes: number;
+  maxPixels: number;
+  /** The rendition widths, ascending. */
+  widths: number[];
+  fetchAllowPrivateUrls: boolean;
+  /** How long fetching a remote image may take. Not an environment setting; tests shorten it. */
+  fetchTimeoutMs: number;
+  s3: {
+    endpoint?: string;
+    bucket?: string;
+    region: string;
+    accessKeyId?: string;
+    secretAccessKey?: string;
+    forcePathStyle: boolean;
+  };
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
@@ -197,6 +253,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError(`Invalid setting ${issue.path.join('.')}: ${issue.message}`);
   }
   const e = parsed.data;
+  if (e.MEDIA_STORAGE === 's3' && !e.S3_BUCKET)
+    throw new ConfigError('Invalid setting S3_BUCKET: must be set when MEDIA_STORAGE=s3');
   return {
     nodeEnv: e.NODE_ENV,
     port: e.PORT,
@@ -226,5 +284,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     metricsToken: e.METRICS_TOKEN,
     logLevel: e.LOG_LEVEL,
     dataDir: e.DATA_DIR,
+    media: {
+      storage: e.MEDIA_STORAGE,
+      dir: e.MEDIA_DIR ?? join(e.DATA_DIR, 'media'),
+      maxBytes: e.MEDIA_MAX_BYTES,
+      maxPixels: e.MEDIA_MAX_PIXELS,
+      widths: e.MEDIA_WIDTHS,
+      fetchAllowPrivateUrls: e.MEDIA_FETCH_ALLOW_PRIVATE_URLS,
+      fetchTimeoutMs: 15_000,
+      s3: {
+        endpoint: e.S3_ENDPOINT,
+        bucket: e.S3_BUCKET,
+        region: e.S3_REGION,
+        accessKeyId: e.S3_ACCESS_KEY_ID,
+        secretAccessKey: e.S3_SECRET_ACCESS_KEY,
+        forcePathStyle: e.S3_FORCE_PATH_STYLE,
+      },
+    },
   };
 }

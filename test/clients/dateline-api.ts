@@ -245,6 +245,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/media": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MediaController_list"];
+        put?: never;
+        post: operations["MediaController_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/media/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MediaController_get"];
+        put?: never;
+        post?: never;
+        delete: operations["MediaController_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["MediaController_update"];
+        trace?: never;
+    };
+    "/api/v1/media/{id}/renditions/{version}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["MediaController_rendition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/rankings": {
         parameters: {
             query?: never;
@@ -639,6 +687,29 @@ export interface components {
             /** @description An absolute http or https URL in its normalised form (WHATWG URL): spaces, quotes and angle brackets are percent-encoded. Anything else (relative, javascript:, data:) is refused. */
             url: string;
         };
+        FetchMediaInput: {
+            /** @description Text (no markup). */
+            alt?: string;
+            /** @description Inline HTML. */
+            caption?: string | null;
+            /** @description Text (no markup). */
+            copyright?: string | null;
+            /** @description Inline HTML. */
+            credit?: string | null;
+            /**
+             * @description "x,y", each from 0 to 1; default the centre.
+             * @example 0.5,0.33
+             */
+            focalPoint?: string;
+            /** @example https://images.example.com/harbour.jpg */
+            url: string;
+        };
+        FocalPoint: {
+            /** @example 0.5 */
+            x: number;
+            /** @example 0.5 */
+            y: number;
+        };
         HeadingBlock: {
             /** @enum {integer} */
             level: 2 | 3 | 4;
@@ -705,6 +776,53 @@ export interface components {
             ordered: boolean;
             /** @enum {string} */
             type: "list";
+        };
+        Media: {
+            /** @description Text (no markup). */
+            alt: string;
+            bytes: number;
+            /** @description Inline HTML, sanitised. */
+            caption: string | null;
+            /** @description Text (no markup). */
+            copyright: string | null;
+            /** Format: date-time */
+            createdAt: string;
+            /** @description Inline HTML, sanitised. */
+            credit: string | null;
+            focalPoint: components["schemas"]["FocalPoint"];
+            /** @example 2667 */
+            height: number;
+            /** Format: uuid */
+            id: string;
+            /** @example image */
+            kind: string;
+            /** @enum {string} */
+            mimeType: "image/jpeg" | "image/png" | "image/webp" | "image/avif" | "image/gif";
+            /** @description A ThumbHash of the picture (base64), to show while it loads. */
+            placeholder: string;
+            /**
+             * @description JPEG renditions at every allowed width the original fills, as an HTML srcset.
+             * @example /api/v1/media/0b8c…/renditions/3f9a61c2d4e5/320.jpg 320w, …
+             */
+            srcset: string;
+            /** Format: date-time */
+            takenAt: string | null;
+            /**
+             * @description A JPEG rendition (the largest allowed width the original fills), for wherever one URL is needed.
+             * @example /api/v1/media/0b8c…/renditions/3f9a61c2d4e5/1920.jpg
+             */
+            url: string;
+            /** @example 4000 */
+            width: number;
+        };
+        MediaList: {
+            data: components["schemas"]["Media"][];
+            page: components["schemas"]["MediaPage"];
+        };
+        MediaPage: {
+            limit: number;
+            /** @description Pass as `cursor` for the next page. */
+            nextCursor: string | null;
         };
         PageInfo: {
             limit: number;
@@ -882,6 +1000,21 @@ export interface components {
             name: string;
             /** @example elections */
             slug: string;
+        };
+        UpdateMediaInput: {
+            /** @description Text (no markup). */
+            alt?: string;
+            /** @description Inline HTML. */
+            caption?: string | null;
+            /** @description Text (no markup). */
+            copyright?: string | null;
+            /** @description Inline HTML. */
+            credit?: string | null;
+            /**
+             * @description "x,y", each from 0 to 1; default the centre.
+             * @example 0.5,0.33
+             */
+            focalPoint?: string;
         };
         UpdateSectionInput: {
             description?: string | null;
@@ -2826,6 +2959,576 @@ export interface operations {
                 };
             };
             /** @description The database failed mid-way: `processedThroughLine` says which lines are committed. The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MediaController_list: {
+        parameters: {
+            query?: {
+                /** @description Words to find in the caption, credit or alt text. */
+                q?: string;
+                limit?: number;
+                /** @description The `nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Newest first. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MediaList"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MediaController_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A form with the image as `file` (JPEG, PNG, WebP, AVIF or GIF, told by its bytes) and optional `alt`, `caption`, `credit`, `copyright`, `focalPoint`; or JSON with the `url` of an image to fetch. Fields left empty are filled from the photo's IPTC, XMP and EXIF fields. */
+        requestBody: {
+            content: {
+                "application/json": {
+                    alt?: string;
+                    caption?: string;
+                    copyright?: string;
+                    credit?: string;
+                    /** Format: binary */
+                    file: string;
+                    /** @example 0.5,0.33 */
+                    focalPoint?: string;
+                } | components["schemas"]["FetchMediaInput"];
+                "multipart/form-data": {
+                    alt?: string;
+                    caption?: string;
+                    copyright?: string;
+                    credit?: string;
+                    /** Format: binary */
+                    file: string;
+                    /** @example 0.5,0.33 */
+                    focalPoint?: string;
+                } | components["schemas"]["FetchMediaInput"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed request body (`https://dateline.dev/problems/malformed-body`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`https://dateline.dev/problems/payload-too-large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`https://dateline.dev/problems/unsupported-media-type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Image cannot be read (`https://dateline.dev/problems/image-unreadable`); Image has too many pixels (`https://dateline.dev/problems/image-too-many-pixels`); Image could not be fetched (`https://dateline.dev/problems/media-fetch-failed`). */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MediaController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A uuid. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is optional here, but one that is sent must be valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Media not found (`https://dateline.dev/problems/media-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MediaController_remove: {
+        parameters: {
+            query?: {
+                /** @description Delete even when articles use it (they keep a broken reference). */
+                force?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A uuid. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deleted with its renditions; 409 while an article uses it, unless force=true. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Media not found (`https://dateline.dev/problems/media-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Media is in use (`https://dateline.dev/problems/media-in-use`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MediaController_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A uuid. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateMediaInput"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Media"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed request body (`https://dateline.dev/problems/malformed-body`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Media not found (`https://dateline.dev/problems/media-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`https://dateline.dev/problems/payload-too-large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`https://dateline.dev/problems/unsupported-media-type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MediaController_rendition: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A uuid. */
+                id: string;
+                version: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A rendition, made on first request and kept; the URL changes when the picture or its focal point does, so it is cached for a year (immutable). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/avif": string;
+                    "image/jpeg": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is optional here, but one that is sent must be valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Media not found (`https://dateline.dev/problems/media-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
             503: {
                 headers: {
                     /** @description Seconds to wait before trying again. */

@@ -1,6 +1,8 @@
 import { ViewsService } from '../../src/views/views.service';
 import { aSection, anArticle, published } from '../support/article-factory';
 import { HttpClient, type HttpAnswer } from '../support/http-client';
+import { plainPng } from '../support/media-images';
+import { upload } from '../support/media-suite';
 import {
   committedOpenApi,
   OpenApiAnswers,
@@ -26,6 +28,7 @@ describe('openapi.json describes the real answers', () => {
     full: { id: string; slug: string };
     bare: { id: string; slug: string };
     ranking: string;
+    media: { id: string; url: string };
   };
 
   /** Sends a request and fails unless its answer is documented and validates. */
@@ -81,7 +84,9 @@ describe('openapi.json describes the real answers', () => {
       articles: [full.slug, bare.id],
     });
     expect(put.status).toBe(200);
-    fx = { parent, child, full, bare, ranking };
+    const media = await upload(t.editor, await plainPng(400, 300));
+    expect(media.status).toBe(201);
+    fx = { parent, child, full, bare, ranking, media: media.body };
   });
   afterAll(() => t?.close());
 
@@ -110,6 +115,16 @@ describe('openapi.json describes the real answers', () => {
       [`/api/v1/articles/${fx.bare.slug}/related?limit=3`, 200],
       [`/api/v1/articles/${fx.full.slug}/related?limit=0`, 400],
       ['/api/v1/articles/no-such-article-anywhere/related', 404],
+    ],
+    'GET /api/v1/media/{id}': [
+      [`/api/v1/media/${fx.media.id}`, 200],
+      ['/api/v1/media/00000000-0000-4000-8000-000000000000', 404],
+      ['/api/v1/media/not-a-uuid', 400],
+    ],
+    'GET /api/v1/media/{id}/renditions/{version}/{name}': [
+      [fx.media.url, 200],
+      [fx.media.url.replace(/\/[^/]+$/, '/500.jpg'), 400],
+      [fx.media.url.replace(/\/renditions\/[0-9a-f]+\//, '/renditions/0000000000000000/'), 404],
     ],
     'GET /api/v1/rankings': [
       ['/api/v1/rankings?window=24h', 200],

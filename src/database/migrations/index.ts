@@ -7,6 +7,7 @@ import { Lz4ArticleCompression1795956000000 } from './1795956000000-Lz4ArticleCo
 import { ArticlesCreationOrderIndex1796010000000 } from './1796010000000-ArticlesCreationOrderIndex';
 import { StandardWebhooks1796020000000 } from './1796020000000-StandardWebhooks';
 import { BlockTextFieldsAsHtml1796035000000 } from './1796035000000-BlockTextFieldsAsHtml';
+import { CreateMedia1796052000000 } from './1796052000000-CreateMedia';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   ArticlesCreationOrderIndex1796010000000,
   StandardWebhooks1796020000000,
   BlockTextFieldsAsHtml1796035000000,
+  CreateMedia1796052000000,
 ];
