@@ -192,14 +192,6 @@ export class ArticleReader {
     return this.articles.findPublicId(key);
   }
 
-  /** Public summaries by id in one query, in the order of the ids given (missing ones left out). */
-  async publicSummariesByIds(ids: string[]): Promise<ArticleSummary[]> {
-    const rows = await this.articles.findByIds([...new Set(ids)], { publicOnly: true });
-    const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
-    const ordered = ids.map((id) => byId.get(id)).filter((r): r is ArticleRecord => !!r);
-    return this.hydrate(ordered, { editor: false });
-  }
-
   /**
    * Summaries by id in one query (plus the fixed hydration queries), in the order of the ids given;
    * the public gets public ones only, editors every article outside the trash.

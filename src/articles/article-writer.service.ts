@@ -1,25 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import slugify from 'slugify';
 import type { EntityManager } from 'typeorm';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { PG_UNIQUE_VIOLATION, pgCode, pgConstraint } from '../common/errors/pg-errors';
-import { SLUG_MAX } from '../common/http/id-or-slug.pipe';
-import { SectionsService } from '../sections/sections.service';
-import type { SectionTree } from '../sections/section-tree';
-import {
-  contentHash,
-  normalizeHeroImage,
-  writeRowOf,
-  type ArticleSnapshot,
-  type WriterInput,
-} from './article-input';
+import { OutboxService } from '../webhooks/outbox.service';
+import { writeArticleBatch, type BatchLine, type BatchLineError } from './article-batch';
+import { contentHash, type WriterInput } from './article-input';
 import { ArticleEvents } from './article-events';
-import { ArticleWriteRepository } from './article-write.repository';
+import {
+  makeExcerpt,
+  prepareBody,
+  schedule,
+  type ArticleFields,
+  type ExistingArticle,
+} from './article-prepare';
+import { ArticleStore, revisionSnapshot } from './article-store';
 import { ArticleRepository, type ArticleKey, type ArticleRow } from './article.repository';
 import type { ArticleStatus } from './article-status';
-import type { Block } from './body/blocks';
-import { bodyFromInput, makeExcerpt, renderBody } from './body/normalize';
 
 const CONTENT_FIELDS = [
   'slug',
@@ -51,37 +48,49 @@ const NOT_CLEARABLE = new Set([
   'relatedArticles',
 ]);
 
-/** Status and date from what was asked: a future date schedules, a past one publishes. */
-function schedule(
-  status: ArticleStatus,
-  publishedAt: Date | null,
-  errors: FieldError[],
-): { status: ArticleStatus; publishedAt: Date | null } {
-  if (status === 'published' || status === 'scheduled') {
-    if (!publishedAt && status === 'scheduled') {
-      errors.push({ path: 'publishedAt', message: 'is required to schedule an article' });
-      return { status, publishedAt };
-    }
-    const at = publishedAt ?? new Date();
-    return { status: at.getTime() > Date.now() ? 'scheduled' : 'published', publishedAt: at };
-  }
-  return { status, publishedAt };
+const terms = (xs: WriterInput['tags']) =>
+  xs?.map((t) => (typeof t === 'string' ? { slug: t } : { slug: t.slug, name: t.name ?? undefined }));
+
+/** An API input (nulls meaning none) as the fields the write path takes. */
+function fieldsOf(input: WriterInput): ArticleFields {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) if (v != null) out[k] = v;
+  return {
+    ...(out as ArticleFields),
+    tags: terms(input.tags ?? undefined),
+    sections: input.sections?.map((slug) => ({ slug })),
+  };
 }
 
-/** The writes of articles: every one atomic, every content change keeping the previous version. */
+/** The field errors of a refused write as the one DomainError the transports answer with. */
+function refusal(e: BatchLineError): DomainError {
+  if (e.conflict === 'externalId')
+    return new DomainError('EXTERNAL_ID_TAKEN', 'An article with this externalId exists.', e.errors);
+  if (e.conflict === 'slug')
+    return new DomainError('SLUG_TAKEN', 'An article with this slug exists.', e.errors);
+  if (e.errors.length && e.errors.every((f) => /^sections?\b/.test(f.path)))
+    return new DomainError('UNKNOWN_SECTION', e.errors.map((f) => f.message).join('; '), e.errors);
+  if (!e.errors.length) return new DomainError('VALIDATION_FAILED', e.message ?? 'could not be written');
+  return DomainError.validation(e.errors);
+}
+
+/**
+ * The API's writes of articles: each one a batch of one through the write path every import
+ * takes (article-batch.ts), atomic, every content change keeping the previous version.
+ */
 @Injectable()
 export class ArticleWriter {
   constructor(
     private readonly articles: ArticleRepository,
-    private readonly store: ArticleWriteRepository,
-    private readonly sections: SectionsService,
+    private readonly store: ArticleStore,
     private readonly events: ArticleEvents,
+    private readonly outbox: OutboxService,
     private readonly invalidation: CacheInvalidation,
   ) {}
 
   /**
    * Runs fn in one transaction and turns unique violations into 409s. After the commit, and
-   * before the caller can answer, the read caches drop the article whose id fn returned.
+   * before the caller can answer, the read caches drop the articles whose ids fn returned.
    */
   async run<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
     let result: T;
@@ -91,86 +100,65 @@ export class ArticleWriter {
       throw this.translateWriteError(err);
     }
     if (typeof result === 'string') this.invalidation.articlesChanged([result]);
+    else if (Array.isArray(result)) this.invalidation.articlesChanged(result as string[]);
     return result;
   }
 
-  /** Creates one article and records its webhook event (imports enqueue their own). */
-  create(input: WriterInput, author: string | null): Promise<string> {
-    return this.run(async (m) => {
-      const id = await this.createInTransaction(m, input, author);
-      await this.events.record(m, 'create', null, id);
-      return id;
-    });
+  /** Creates one article; its webhook events are recorded in the same transaction. */
+  async create(input: WriterInput, author: string | null): Promise<string> {
+    return (await this.createMany([input], author))[0];
+  }
+
+  /** Creates articles in one transaction (the demo newsroom); their ids in input order. */
+  createMany(inputs: WriterInput[], author: string | null): Promise<string[]> {
+    return this.run((manager) =>
+      this.write(
+        manager,
+        inputs.map((input, i) => {
+          const fields = fieldsOf(input);
+          return { line: i + 1, input: fields, body: prepareBody(fields) };
+        }),
+        author,
+      ),
+    );
   }
 
   update(key: ArticleKey, input: WriterInput, author: string | null): Promise<string> {
-    return this.run((m) => this.updateWithEvents(m, key, input, author));
+    return this.run((m) => this.applyUpdate(m, key, input, author));
   }
 
-  /** An update (PATCH, revision restore) and, when something changed, its webhook event. */
-  private async updateWithEvents(
-    manager: EntityManager,
-    key: ArticleKey,
-    input: WriterInput,
-    author: string | null,
-  ): Promise<string> {
-    const { id, changed, before } = await this.applyUpdate(manager, key, input, author);
-    if (changed) await this.events.record(manager, 'update', before, id);
-    return id;
-  }
-
-  /** Creates one article inside the caller's transaction (imports write many per transaction). */
-  async createInTransaction(
-    manager: EntityManager,
-    input: WriterInput,
-    author: string | null,
-  ): Promise<string> {
-    void author;
-    const errors: FieldError[] = [];
-    if (input.title == null) errors.push({ path: 'title', message: 'is required' });
-    const prepared = await this.prepare(manager, input, errors, null);
-    const id = await this.store.insert(manager, prepared.row);
-    await this.writeLinks(manager, id, prepared);
-    if (input.reactions?.length) await this.store.raiseReactions(manager, id, input.reactions);
-    return id;
-  }
-
-  /** Applies a partial input; the previous version becomes a revision. Unchanged input writes nothing. */
-  async updateInTransaction(
-    manager: EntityManager,
-    key: ArticleKey,
-    input: WriterInput,
-    author: string | null,
-  ): Promise<string> {
-    return (await this.applyUpdate(manager, key, input, author)).id;
+  /** The lines in one batch; the first refused line refuses the whole write. */
+  private async write(manager: EntityManager, lines: BatchLine[], author: string | null): Promise<string[]> {
+    const result = await writeArticleBatch(manager, this.store, lines, {
+      mode: 'create',
+      createSections: false,
+      author,
+      events: this.outbox,
+      defer: false,
+      now: new Date(),
+    });
+    if (result.errors.length) throw refusal(result.errors[0]);
+    return lines.map((l) => result.ids.get(l.line) as string);
   }
 
   /**
-   * An import line: created when no article has its externalId, otherwise updated, or left
-   * alone when nothing changed. Runs in the caller's transaction (use a savepoint per line).
+   * A partial input over the stored article: what it leaves out stays as it is. The result is a
+   * whole article, written as an import line would be; unchanged input writes nothing.
    */
-  async upsertInTransaction(
-    manager: EntityManager,
-    input: WriterInput & { externalId: string },
-    author: string | null,
-  ): Promise<{ id: string; outcome: 'created' | 'updated' | 'unchanged' }> {
-    const existing = await this.store.findIdByExternalId(manager, input.externalId);
-    if (!existing) return { id: await this.createInTransaction(manager, input, author), outcome: 'created' };
-    const { reactions: _ignored, ...update } = input;
-    const { id, changed } = await this.applyUpdate(manager, { id: existing }, update, author);
-    return { id, outcome: changed ? 'updated' : 'unchanged' };
-  }
-
   private async applyUpdate(
     manager: EntityManager,
     key: ArticleKey,
     input: WriterInput,
     author: string | null,
-  ): Promise<{ id: string; changed: boolean; before: ArticleRow }> {
-    const row = await this.requireRow(manager, key);
-    const tree = await this.sections.treeIn(manager);
-    const current = await this.snapshot(manager, row, tree);
-    const merged: WriterInput = { ...current, body: undefined };
+  ): Promise<string> {
+    const target = await this.requireTarget(manager, key);
+    const [current] = await this.store.snapshots(manager, [target.id]);
+    const merged: WriterInput = {
+      ...revisionSnapshot(current),
+      body: undefined,
+      status: undefined,
+      publishedAt: undefined,
+    };
     for (const [k, v] of Object.entries(input)) {
       if (v === undefined || (v === null && NOT_CLEARABLE.has(k))) continue;
       (merged as Record<string, unknown>)[k] = v;
@@ -179,13 +167,21 @@ export class ArticleWriter {
     if (!bodyGiven) merged.body = current.body;
     if (input.excerpt === undefined && bodyGiven && current.excerpt === makeExcerpt(current.body))
       merged.excerpt = null;
-    if (input.status === undefined && input.publishedAt === undefined) merged.status = row.storedStatus;
-    const prepared = await this.prepare(manager, merged, [], row);
-    if (prepared.row.contentHash === row.contentHash) return { id: row.id, changed: false, before: row };
-    await this.store.insertRevision(manager, row.id, author, current);
-    await this.store.update(manager, row.id, prepared.row);
-    await this.writeLinks(manager, row.id, prepared);
-    return { id: row.id, changed: true, before: row };
+    // A new time alone keeps the status the article reads with.
+    if (merged.status == null && merged.publishedAt != null) merged.status = current.status;
+    const fields = fieldsOf(merged);
+    await this.write(manager, [{ line: 1, input: fields, body: prepareBody(fields), target }], author);
+    return target.id;
+  }
+
+  private async requireTarget(manager: EntityManager, key: ArticleKey): Promise<ExistingArticle> {
+    const [found] = await this.store.findExisting(
+      manager,
+      'id' in key ? { ids: [key.id] } : { slugs: [key.slug] },
+      true,
+    );
+    if (!found || found.deleted) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+    return found;
   }
 
   async restoreRevision(key: ArticleKey, revisionId: string, author: string | null): Promise<string> {
@@ -197,7 +193,7 @@ export class ArticleWriter {
       // Restoring brings back the content; publication state stays as it is now.
       const input: WriterInput = {};
       for (const field of CONTENT_FIELDS) (input as Record<string, unknown>)[field] = snapshot[field];
-      return this.updateWithEvents(manager, { id: row.id }, input, author);
+      return this.applyUpdate(manager, { id: row.id }, input, author);
     });
   }
 
@@ -234,40 +230,14 @@ export class ArticleWriter {
     });
   }
 
-  /** The article as an input document, as revisions and exports keep it. */
-  async snapshot(manager: EntityManager, row: ArticleRow, tree: SectionTree): Promise<ArticleSnapshot> {
-    // One connection: the queries of a transaction run one after another.
-    const tags = await this.store.tagSlugsFor(manager, row.id);
-    const sections = await this.articles.sectionsFor([row.id], manager);
-    const related = await this.articles.relatedFor([row.id], manager);
-    return {
-      slug: row.slug,
-      externalId: row.externalId,
-      title: row.title,
-      subtitle: row.subtitle,
-      dateline: row.dateline,
-      byline: row.byline,
-      source: row.source,
-      excerpt: row.excerpt,
-      body: row.body ?? [],
-      section: row.sectionId ? (tree.ref(row.sectionId)?.slug ?? null) : null,
-      sections: sections.map((s) => tree.ref(s.sectionId)?.slug).filter((s): s is string => !!s),
-      tags,
-      heroImage: normalizeHeroImage(row.heroImage as never),
-      status: row.status,
-      publishedAt: row.publishedAt ? row.publishedAt.toISOString() : null,
-      relatedArticles: related.map((r) => r.relatedId),
-    };
-  }
-
   private async setStatus(key: ArticleKey, wanted: ArticleStatus, at: Date | undefined): Promise<string> {
     return this.run(async (manager) => {
       const row = await this.requireRow(manager, key);
       const errors: FieldError[] = [];
-      const next = schedule(wanted, at ?? row.publishedAt, errors);
-      const snap = await this.snapshot(manager, row, await this.sections.treeIn(manager));
+      const next = schedule(wanted, at ?? row.publishedAt, errors, new Date());
+      const [stored] = await this.store.snapshots(manager, [row.id]);
       const hash = contentHash({
-        ...snap,
+        ...revisionSnapshot(stored),
         status: next.status,
         publishedAt: next.publishedAt?.toISOString() ?? null,
       });
@@ -281,120 +251,6 @@ export class ArticleWriter {
     const row = await this.articles.findOne(key, { publicOnly: false, forUpdate: true }, manager);
     if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
     return row;
-  }
-
-  private async writeLinks(
-    manager: EntityManager,
-    id: string,
-    p: { tags: { slug: string; name: string }[]; sectionIds: string[]; relatedIds: string[] },
-  ): Promise<void> {
-    await this.store.setLinks(manager, 'article_tags', id, await this.store.ensureTags(manager, p.tags));
-    await this.store.setLinks(manager, 'article_sections', id, p.sectionIds);
-    await this.store.setLinks(
-      manager,
-      'article_related',
-      id,
-      p.relatedIds.filter((r) => r !== id),
-    );
-  }
-
-  /** Validates and resolves a whole input into the row and links to write. */
-  private async prepare(
-    manager: EntityManager,
-    input: WriterInput,
-    errors: FieldError[],
-    existing: ArticleRow | null,
-  ) {
-    const sectionErrors: FieldError[] = [];
-    const title = (input.title ?? '').trim();
-    if (input.title != null && !title) errors.push({ path: 'title', message: 'must not be empty' });
-
-    let blocks: Block[] = [];
-    const body = bodyFromInput(input);
-    if (body) {
-      blocks = body.blocks;
-      errors.push(...body.errors);
-    }
-
-    const tree = await this.sections.treeIn(manager);
-    let sectionId: string | null = null;
-    if (input.section) {
-      sectionId = tree.find({ slug: input.section })?.id ?? null;
-      if (!sectionId) sectionErrors.push({ path: 'section', message: `no section ${input.section}` });
-    }
-    const sectionIds: string[] = [];
-    (input.sections ?? []).forEach((slug, i) => {
-      const found = tree.find({ slug });
-      if (!found) sectionErrors.push({ path: `sections[${i}]`, message: `no section ${slug}` });
-      else if (!sectionIds.includes(found.id)) sectionIds.push(found.id);
-    });
-
-    const tags = new Map<string, string>();
-    for (const t of input.tags ?? []) {
-      const slug = typeof t === 'string' ? t : t.slug;
-      const name = typeof t === 'string' ? t : (t.name ?? t.slug);
-      if (!tags.has(slug)) tags.set(slug, name);
-    }
-
-    const relatedKeys = [...new Set(input.relatedArticles ?? [])];
-    const found = await this.store.resolveKeys(manager, relatedKeys);
-    const relatedIds: string[] = [];
-    relatedKeys.forEach((k, i) => {
-      const hit = found.find((f) => f.id === k.toLowerCase() || f.slug === k);
-      if (!hit) errors.push({ path: `relatedArticles[${i}]`, message: `no article ${k}` });
-      else if (!relatedIds.includes(hit.id)) relatedIds.push(hit.id);
-    });
-
-    const when = schedule(
-      input.status ?? 'draft',
-      input.publishedAt ? new Date(input.publishedAt) : null,
-      errors,
-    );
-
-    if (errors.length || sectionErrors.length) {
-      if (!errors.length)
-        throw new DomainError(
-          'UNKNOWN_SECTION',
-          sectionErrors.map((e) => e.message).join('; '),
-          sectionErrors,
-        );
-      throw DomainError.validation([...errors, ...sectionErrors]);
-    }
-
-    const slug = input.slug ?? existing?.slug ?? (await this.freeSlug(manager, title));
-    const excerpt = input.excerpt ?? makeExcerpt(blocks);
-    const heroImage = normalizeHeroImage(input.heroImage);
-    const snapshot: ArticleSnapshot = {
-      slug,
-      externalId: input.externalId ?? null,
-      title,
-      subtitle: input.subtitle ?? null,
-      dateline: input.dateline ?? null,
-      byline: input.byline ?? null,
-      source: input.source ?? null,
-      excerpt,
-      body: blocks,
-      section: input.section ?? null,
-      sections: sectionIds.map((id) => tree.ref(id)?.slug as string),
-      tags: [...tags.keys()],
-      heroImage,
-      status: when.status,
-      publishedAt: when.publishedAt?.toISOString() ?? null,
-      relatedArticles: relatedIds,
-    };
-    const row = writeRowOf(snapshot, renderBody(blocks), sectionId, when.publishedAt);
-    return { row, snapshot, sectionIds, relatedIds, tags: [...tags].map(([slug, name]) => ({ slug, name })) };
-  }
-
-  /** A slug made from the title: `-2`, `-3`… on a clash. */
-  private async freeSlug(manager: EntityManager, title: string): Promise<string> {
-    const base =
-      slugify(title, { lower: true, strict: true, trim: true })
-        .slice(0, SLUG_MAX - 8)
-        .replace(/-+$/, '') || 'article';
-    const taken = new Set(await this.store.slugsLike(manager, base));
-    if (!taken.has(base)) return base;
-    for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
   }
 
   /** Unique violations as 409s (for callers running their own transaction, such as imports). */

@@ -3,16 +3,29 @@ import { DataSource, EntityManager } from 'typeorm';
 import { MAX_COUNT } from '../common/graphql/limits';
 import type { KeysetPosition } from '../common/pagination/cursor';
 import { ReadRouting, type Queryable } from '../database/read-routing';
+import type { ArticleSnapshot } from './article-input';
 import type { ArticleStatus } from './article-status';
 import type { Block } from './body/blocks';
 
-/** The one definition of "the public may see this article": scheduling needs no cron job. */
+/**
+ * The one definition of "the public may see this article": live, published or scheduled, and its
+ * time has come (scheduling needs no cron job). The webhook rule (article-events.ts) reads the
+ * same three facts from a row in memory.
+ */
 export function publicPredicate(a = 'a'): string {
   return `${a}.deleted_at IS NULL AND ${a}.status IN ('published', 'scheduled') AND ${a}.published_at <= now()`;
 }
 
-/** A scheduled article whose time has come reads as published. */
-const EFFECTIVE_STATUS = `CASE WHEN a.status = 'scheduled' AND a.published_at <= now() THEN 'published' ELSE a.status END`;
+/** Promised to the public but not yet public: scheduled (or published) for a later time. */
+export function comingPredicate(a = 'a'): string {
+  return `${a}.deleted_at IS NULL AND ${a}.status IN ('published', 'scheduled') AND ${a}.published_at > now()`;
+}
+
+/** The status reads show: a scheduled article whose time has come reads as published. */
+export function effectiveStatus(a = 'a'): string {
+  return `CASE WHEN ${a}.status = 'scheduled' AND ${a}.published_at <= now() THEN 'published' ELSE ${a}.status END`;
+}
+const EFFECTIVE_STATUS = effectiveStatus('a');
 /** A bigint counter as the API's Int: a larger stored value reads as MAX_COUNT, never as an error. */
 export const countAsInt = (column: string) => `LEAST(${column}, ${MAX_COUNT})::int`;
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -24,16 +37,14 @@ const SUMMARY_COLUMNS = `a.id, a.slug, a.external_id AS "externalId", a.title, a
   a.content_hash AS "contentHash"`;
 const BODY_COLUMNS = `, a.body, a.body_html AS "bodyHtml", a.body_text AS "bodyText"`;
 
-export interface ArticleRow {
+/** The text fields a stored article shares with its snapshot. */
+export type ArticleTextFields = Pick<
+  ArticleSnapshot,
+  'slug' | 'externalId' | 'title' | 'subtitle' | 'dateline' | 'byline' | 'source' | 'excerpt'
+>;
+
+export interface ArticleRow extends ArticleTextFields {
   id: string;
-  slug: string;
-  externalId: string | null;
-  title: string;
-  subtitle: string | null;
-  dateline: string | null;
-  byline: string | null;
-  source: string | null;
-  excerpt: string | null;
   sectionId: string | null;
   heroImage: Record<string, unknown> | null;
   status: ArticleStatus;
@@ -52,50 +63,16 @@ export interface ArticleRow {
   rank?: string;
 }
 
-export interface ArticleWriteRow {
-  slug: string;
-  externalId: string | null;
-  title: string;
-  subtitle: string | null;
-  dateline: string | null;
-  byline: string | null;
-  source: string | null;
-  excerpt: string | null;
-  body: Block[];
-  bodyHtml: string;
-  bodyText: string;
-  sectionId: string | null;
-  heroImage: Record<string, unknown> | null;
-  status: ArticleStatus;
-  publishedAt: Date | null;
-  contentHash: string;
-}
-
-/**
- * An article row's values in the order every write names its columns: slug, external_id, title,
- * subtitle, dateline, byline, source, excerpt, body, body_html, body_text, section_id, hero_image,
- * status, published_at, content_hash (the JSON columns as JSON text).
- */
-export function articleRowValues(row: ArticleWriteRow): (string | Date | null)[] {
-  return [
-    row.slug,
-    row.externalId,
-    row.title,
-    row.subtitle,
-    row.dateline,
-    row.byline,
-    row.source,
-    row.excerpt,
-    JSON.stringify(row.body),
-    row.bodyHtml,
-    row.bodyText,
-    row.sectionId,
-    row.heroImage ? JSON.stringify(row.heroImage) : null,
-    row.status,
-    row.publishedAt,
-    row.contentHash,
-  ];
-}
+/** A stored article's own columns, as every write gives them (ArticleStore names the columns). */
+export type ArticleWriteRow = ArticleTextFields &
+  Pick<ArticleSnapshot, 'body' | 'status'> & {
+    bodyHtml: string;
+    bodyText: string;
+    sectionId: string | null;
+    heroImage: Record<string, unknown> | null;
+    publishedAt: Date | null;
+    contentHash: string;
+  };
 
 export interface ListFilter {
   publicOnly: boolean;
@@ -351,8 +328,7 @@ export class ArticleRepository {
   async pinsOf(articleId: string): Promise<{ id: string; publicAt: Date | null }[]> {
     return this.dataSource.query(
       `SELECT r.related_id AS id,
-              CASE WHEN a.deleted_at IS NULL AND a.status IN ('published', 'scheduled') AND a.published_at > now()
-                   THEN a.published_at END AS "publicAt"
+              CASE WHEN ${comingPredicate()} THEN a.published_at END AS "publicAt"
          FROM article_related r JOIN articles a ON a.id = r.related_id
         WHERE r.article_id = $1`,
       [articleId],

@@ -7,7 +7,7 @@ import { ArticleReader } from './article-reader.service';
 import { ArticleWriter } from './article-writer.service';
 import { ARTICLE_LOADERS, createArticleLoaders } from './article.loaders';
 import { ArticleRepository } from './article.repository';
-import { ArticleWriteRepository } from './article-write.repository';
+import { ArticleStore } from './article-store';
 import { ArticlesController } from './articles.controller';
 import { ArticlesResolver } from './articles.resolver';
 import { ArticlesService } from './articles.service';
@@ -24,12 +24,12 @@ import { ArticleFastPath } from './article-fast-path';
     ArticleWriter,
     ArticleEvents,
     ArticleRepository,
-    ArticleWriteRepository,
+    ArticleStore,
     ArticlesResolver,
     DemoSeeder,
     ArticleFastPath,
   ],
-  exports: [ArticlesService, ArticleReader, ArticleWriter, DemoSeeder, ArticleFastPath],
+  exports: [ArticlesService, ArticleReader, ArticleWriter, ArticleStore, DemoSeeder, ArticleFastPath],
 })
 export class ArticlesModule implements OnModuleInit {
   constructor(

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '../common/errors/domain-error';
 import type { ArticleStatus } from '../articles/article-status';
-import { ImportRepository, type StoredSnapshot } from './import.repository';
+import { ArticleStore, type StoredSnapshot } from '../articles/article-store';
+import { ImportRepository } from './import.repository';
 import { rankingLine, sectionLine } from './site-lines';
 
 /** Articles read per query of an export (the cursor's page). */
@@ -24,7 +25,10 @@ export interface ExportFilter {
  */
 @Injectable()
 export class ExportService {
-  constructor(private readonly repo: ImportRepository) {}
+  constructor(
+    private readonly repo: ImportRepository,
+    private readonly store: ArticleStore,
+  ) {}
 
   /** Checks the filter first (so a bad one is a 400 before any line), then yields the lines. */
   async lines(filter: ExportFilter): Promise<AsyncGenerator<string>> {
@@ -39,6 +43,7 @@ export class ExportService {
       updatedSince: filter.updatedSince ? new Date(filter.updatedSince) : undefined,
     };
     const repo = this.repo;
+    const store = this.store;
     const whole = !filter.section && !filter.status && !filter.updatedSince;
     const json = (line: unknown) => `${JSON.stringify(line)}\n`;
     return (async function* () {
@@ -48,7 +53,7 @@ export class ExportService {
       }
       let after: string | null = null;
       for (;;) {
-        const page = await repo.exportPage(query, after, EXPORT_PAGE_SIZE);
+        const page = await store.snapshotPage(query, after, EXPORT_PAGE_SIZE);
         if (page.length) yield page.map((s) => json(toImportLine(s))).join('');
         if (page.length < EXPORT_PAGE_SIZE) break;
         after = page[page.length - 1].id;

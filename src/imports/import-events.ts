@@ -1,11 +1,8 @@
-import type { EntityManager } from 'typeorm';
-import type { OutboxPlan } from '../webhooks/outbox.service';
+import type { ArticleEventSink } from '../articles/article-batch';
 import type { OutboxRepository } from '../webhooks/outbox.repository';
 
 /** Where an import batch records its webhook events: OutboxService.record in the server. */
-export interface ImportEvents {
-  record(manager: EntityManager, plan: OutboxPlan): Promise<void>;
-}
+export type ImportEvents = ArticleEventSink;
 
 export const IMPORT_EVENTS = Symbol('IMPORT_EVENTS');
 

@@ -3,7 +3,7 @@ import type { FieldError } from '../common/errors/domain-error';
 import { writeCuratedRanking } from '../rankings/rankings.repository';
 import type { SectionRepository } from '../sections/section.repository';
 import { SectionTree } from '../sections/section-tree';
-import type { ImportRepository } from './import.repository';
+import type { ArticleStore } from '../articles/article-store';
 import type { RankingLine, SectionLine } from './site-lines';
 
 export type SiteLineOutcome = 'created' | 'updated' | 'unchanged' | { errors: FieldError[] };
@@ -39,10 +39,10 @@ export async function writeSectionLine(
 /** A ranking line in the caller's transaction: its members must be articles outside the trash. */
 export async function writeRankingLine(
   manager: EntityManager,
-  repo: ImportRepository,
+  store: ArticleStore,
   line: RankingLine,
 ): Promise<SiteLineOutcome> {
-  const found = await repo.resolveArticles(manager, line.articles);
+  const found = await store.resolveArticles(manager, line.articles);
   const errors: FieldError[] = [];
   const ids: string[] = [];
   line.articles.forEach((key, i) => {

@@ -6,19 +6,19 @@ import { DomainError } from '../common/errors/domain-error';
 import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/config';
 import { echoed } from '../articles/article-limits';
-import {
-  formatFieldErrors,
-  reactionTypeErrors,
-  type ArticleStatus,
-  type ArticleImportInput,
-  type ImportItem,
-} from './import-line';
+import { formatFieldErrors, reactionTypeErrors, type ArticleStatus, type ImportItem } from './import-line';
 import { writeRankingLine, writeSectionLine, type SiteLineOutcome } from './import-site';
 import type { RankingLine } from './site-lines';
 import { ImportRepository } from './import.repository';
 import { parseImport, type ImportFormat, type ImportSource } from './parsers';
-import { baseSlug, prepareBody } from './import-prepare';
-import { writeImportBatch, type BatchLine, type BatchResult } from './import-batch';
+import { baseSlug, prepareBody } from '../articles/article-prepare';
+import {
+  emptyBatchResult,
+  writeArticleBatch,
+  type BatchLine,
+  type BatchResult,
+} from '../articles/article-batch';
+import { ArticleStore } from '../articles/article-store';
 import { IMPORT_EVENTS, type ImportEvents } from './import-events';
 
 /** Lines per transaction: a failure loses at most this many, and memory stays flat. */
@@ -79,6 +79,7 @@ export interface ImportSummary {
 export class ImportService {
   constructor(
     private readonly repo: ImportRepository,
+    private readonly store: ArticleStore,
     @Inject(IMPORT_EVENTS) private readonly events: ImportEvents,
     /** REACTION_TYPES: a line's reaction counts must be of these types. */
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'reactionTypes'>,
@@ -148,7 +149,8 @@ export class ImportService {
         summary.created += result.created;
         summary.updated += result.updated;
         summary.unchanged += result.unchanged;
-        for (const e of result.errors) fail(e);
+        for (const e of result.errors)
+          fail({ line: e.line, externalId: e.externalId, message: e.message ?? formatFieldErrors(e.errors) });
         for (const l of result.deferred) {
           deferred.push(l);
           deferredKeys.add(lineKey(l.input));
@@ -302,7 +304,7 @@ export class ImportService {
       try {
         outcome = item.section
           ? await writeSectionLine(runner.manager, this.repo.sectionRows, item.section)
-          : await writeRankingLine(runner.manager, this.repo, item.ranking as RankingLine);
+          : await writeRankingLine(runner.manager, this.store, item.ranking as RankingLine);
       } catch (err) {
         if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
         outcome = { errors: [{ path: '(line)', message: lineFailure(err) }] };
@@ -329,12 +331,14 @@ export class ImportService {
   ): Promise<BatchResult> {
     const runner = manager.queryRunner as QueryRunner;
     const write = (ls: BatchLine[]) =>
-      writeImportBatch(manager, this.repo, ls, {
+      writeArticleBatch(manager, this.store, ls, {
+        mode: 'upsert',
         createSections: options.createSections === true,
         author: options.author,
         events: this.events,
         defer: options.defer,
-        startedAt: options.startedAt,
+        createdAt: (line) => createdAtOf(options.startedAt, line),
+        now: new Date(),
       });
     await runner.query('SAVEPOINT import_batch');
     try {
@@ -345,14 +349,7 @@ export class ImportService {
       if (isDatabaseUnavailable(err) || runner.isReleased) throw err;
       await runner.query('ROLLBACK TO SAVEPOINT import_batch');
     }
-    const total: BatchResult = {
-      created: 0,
-      updated: 0,
-      unchanged: 0,
-      errors: [],
-      writtenIds: [],
-      deferred: [],
-    };
+    const total = emptyBatchResult();
     for (const line of lines) {
       await runner.query('SAVEPOINT import_line');
       try {
@@ -370,6 +367,7 @@ export class ImportService {
         total.errors.push({
           line: line.line,
           externalId: line.input.externalId ?? null,
+          errors: [],
           message: lineFailure(err),
         });
       }
@@ -379,10 +377,21 @@ export class ImportService {
 }
 
 /** What makes two lines the same article: the externalId, else the slug (or the title's slug). */
-export function lineKey(input: Pick<ArticleImportInput, 'externalId' | 'slug' | 'title'>): string {
+export function lineKey(input: { externalId?: string; slug?: string; title?: string }): string {
   return input.externalId !== undefined
     ? `x:${input.externalId}`
-    : `s:${input.slug ?? baseSlug(input.title)}`;
+    : `s:${input.slug ?? baseSlug(input.title ?? '')}`;
+}
+
+/**
+ * The creation time of an imported article: the import's start plus its line number in
+ * microseconds, so articles keep the order of the file (and an export of the new database lists
+ * them as the file did), whichever batch or writer stores them.
+ */
+export function createdAtOf(startedAt: Date, line: number): string {
+  const micros = startedAt.getTime() * 1000 + line;
+  const iso = new Date(Math.floor(micros / 1000)).toISOString();
+  return `${iso.slice(0, -1)}${String(micros % 1000).padStart(3, '0')}Z`;
 }
 
 function lineFailure(err: unknown): string {

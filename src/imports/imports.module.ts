@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ArticlesModule } from '../articles/articles.module';
 import { OutboxService } from '../webhooks/outbox.service';
 import { SectionsModule } from '../sections/sections.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -10,7 +11,7 @@ import { ImportsController } from './imports.controller';
 
 /** Imports and exports: POST /imports, GET /exports/articles, and the command line's import/export. */
 @Module({
-  imports: [WebhooksModule, SectionsModule],
+  imports: [ArticlesModule, WebhooksModule, SectionsModule],
   controllers: [ImportsController],
   providers: [
     ImportService,

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SectionsService } from '../../sections/sections.service';
-import { contentHash } from '../article-input';
+import { writeRowOf } from '../article-input';
 import { ArticleRepository, type ArticleWriteRow } from '../article.repository';
 import { ArticleWriter } from '../article-writer.service';
-import { ArticleWriteRepository } from '../article-write.repository';
+import { ArticleStore } from '../article-store';
 import type { Block } from '../body/blocks';
 import { makeExcerpt, renderBody } from '../body/normalize';
 import { DEMO_SECTIONS, demoArticles, SYNTHETIC } from './demo-content';
@@ -29,7 +29,7 @@ export class DemoSeeder {
   constructor(
     private readonly sections: SectionsService,
     private readonly articles: ArticleRepository,
-    private readonly store: ArticleWriteRepository,
+    private readonly store: ArticleStore,
     private readonly writer: ArticleWriter,
   ) {}
 
@@ -47,10 +47,7 @@ export class DemoSeeder {
     const demo = demoArticles();
     const existing = new Set((await this.articles.countExternalIdsWithPrefix('demo:')).externalIds);
     const missing = demo.filter((a) => !existing.has(a.externalId));
-    if (missing.length)
-      await this.writer.run(async (manager) => {
-        for (const input of missing) await this.writer.createInTransaction(manager, input, 'demo');
-      });
+    if (missing.length) await this.writer.createMany(missing, 'demo');
     let synthetic = 0;
     const wanted = (options.articles ?? 0) - demo.length;
     if (wanted > 0) {
@@ -85,13 +82,12 @@ export class DemoSeeder {
     const pool = STORIES.flatMap((story) =>
       PLACES.map((place) => ({ story, place, paragraphs: story.paragraphs(place) })),
     );
-    const tagIds = await this.writer.run((m) =>
+    const tagIds = await this.store.transaction((m) =>
       this.store.ensureTags(
         m,
         [...new Set(STORIES.flatMap((s) => s.tags))].map((slug) => ({ slug, name: slug })),
       ),
     );
-    const tagSlugs = [...new Set(STORIES.flatMap((s) => s.tags))];
     const html = new Map<string, { html: string; text: string }>();
     const rendered = (t: string) => {
       let r = html.get(t);
@@ -130,46 +126,33 @@ export class DemoSeeder {
         const sectionSlug = a.story.section(a.place);
         const publishedAt = new Date(now - (n % (90 * 24)) * (DAY / 24) - (n % 3600) * 1000);
         const slug = `synthetic-${n}`;
-        const row: ArticleWriteRow = {
-          slug,
-          externalId: `synthetic:${n}`,
-          title,
-          subtitle: a.story.subtitle(a.place),
-          dateline: a.place.dateline,
-          byline: `By ${REPORTERS[n % REPORTERS.length]}`,
-          source: SOURCES[n % SOURCES.length],
-          excerpt: makeExcerpt(blocks),
-          body: blocks,
-          bodyHtml: rendered.bodyHtml,
-          bodyText: rendered.bodyText,
-          sectionId: tree.find({ slug: sectionSlug })?.id ?? null,
-          heroImage: null,
-          status: 'published',
+        const row = writeRowOf(
+          {
+            slug,
+            externalId: `synthetic:${n}`,
+            title,
+            subtitle: a.story.subtitle(a.place),
+            dateline: a.place.dateline,
+            byline: `By ${REPORTERS[n % REPORTERS.length]}`,
+            source: SOURCES[n % SOURCES.length],
+            excerpt: makeExcerpt(blocks),
+            body: blocks,
+            section: sectionSlug,
+            sections: [],
+            tags: [],
+            heroImage: null,
+            status: 'published',
+            publishedAt: publishedAt.toISOString(),
+            relatedArticles: [],
+          },
+          rendered,
+          tree.find({ slug: sectionSlug })?.id ?? null,
           publishedAt,
-          contentHash: '',
-        };
-        row.contentHash = contentHash({
-          slug,
-          externalId: row.externalId,
-          title,
-          subtitle: row.subtitle,
-          dateline: row.dateline,
-          byline: row.byline,
-          source: row.source,
-          excerpt: row.excerpt,
-          body: blocks,
-          section: sectionSlug,
-          sections: [],
-          tags: [],
-          heroImage: null,
-          status: 'published',
-          publishedAt: publishedAt.toISOString(),
-          relatedArticles: [],
-        });
+        );
         const tag = a.story.tags[n % a.story.tags.length];
-        rows.push({ ...row, tagId: tagIds[tagSlugs.indexOf(tag)] ?? null });
+        rows.push({ ...row, tagId: tagIds.get(tag) ?? null });
       }
-      const write = this.writer.run((m) => this.store.insertMany(m, rows));
+      const write = this.writer.run((m) => this.store.insertGenerated(m, rows));
       inFlight.add(write);
       void write.finally(() => inFlight.delete(write)).catch(() => undefined);
       if (inFlight.size >= SYNTHETIC_PARALLEL) await Promise.race(inFlight);

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../../articles/article-status';
 import { DomainError } from '../../common/errors/domain-error';
 import { ExportService } from '../../imports/export.service';
+import { ArticleStore } from '../../articles/article-store';
 import { ImportRepository } from '../../imports/import.repository';
 import { CliError, globalOptions, requireMigrated, withDatabase } from '../cli-context';
 
@@ -52,7 +53,7 @@ export function registerExport(program: Command): void {
       await withDatabase(async (ds) => {
         await requireMigrated(ds);
         try {
-          const lines = await new ExportService(new ImportRepository(ds)).lines({
+          const lines = await new ExportService(new ImportRepository(ds), new ArticleStore(ds)).lines({
             section: opts.section,
             status: opts.status as ArticleStatus | undefined,
             updatedSince: opts.updatedSince,

@@ -9,6 +9,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { loadConfig } from '../../config/config';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../../imports/import-line';
 import { outboxOnly } from '../../imports/import-events';
+import { ArticleStore } from '../../articles/article-store';
 import { ImportRepository } from '../../imports/import.repository';
 import { ImportService, type ImportLineError, type ImportSummary } from '../../imports/import.service';
 import { detectFormat, DETECT_FORMAT_BYTES, IMPORT_FORMATS, type ImportFormat } from '../../imports/parsers';
@@ -122,6 +123,7 @@ async function importDirect(
     const bus = config.redisUrl ? new ClusterBus(config) : undefined;
     const service = new ImportService(
       new ImportRepository(ds),
+      new ArticleStore(ds),
       outboxOnly(new OutboxRepository()),
       config,
       undefined,
