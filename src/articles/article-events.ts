@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { SectionsService } from '../sections/sections.service';
 import { OutboxService, type OutboxPayload, type OutboxPlan } from '../webhooks/outbox.service';
 import { ArticleRepository, type ArticleRow } from './article.repository';
@@ -107,6 +108,7 @@ export class ArticleEvents {
     private readonly outbox: OutboxService,
     private readonly articles: ArticleRepository,
     private readonly sections: SectionsService,
+    private readonly clock: Clock,
   ) {}
 
   /** Call after the write, with its manager; `before` is the row as it was (null on create). */
@@ -135,7 +137,7 @@ export class ArticleEvents {
           },
         },
       ],
-      new Date(),
+      this.clock.date(),
     );
     await this.outbox.record(manager, plan);
   }

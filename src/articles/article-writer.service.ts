@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
+import { Clock } from '../common/clock/clock';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { PG_UNIQUE_VIOLATION, pgCode, pgConstraint } from '../common/errors/pg-errors';
 import { OutboxService } from '../webhooks/outbox.service';
@@ -86,6 +87,7 @@ export class ArticleWriter {
     private readonly events: ArticleEvents,
     private readonly outbox: OutboxService,
     private readonly invalidation: CacheInvalidation,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -135,7 +137,7 @@ export class ArticleWriter {
       author,
       events: this.outbox,
       defer: false,
-      now: new Date(),
+      now: this.clock.date(),
     });
     if (result.errors.length) throw refusal(result.errors[0]);
     return lines.map((l) => result.ids.get(l.line) as string);
@@ -198,7 +200,7 @@ export class ArticleWriter {
   }
 
   async publish(key: ArticleKey, publishedAt: string | undefined): Promise<string> {
-    return this.setStatus(key, 'published', publishedAt ? new Date(publishedAt) : new Date());
+    return this.setStatus(key, 'published', publishedAt ? new Date(publishedAt) : this.clock.date());
   }
 
   async unpublish(key: ArticleKey): Promise<string> {
@@ -234,7 +236,7 @@ export class ArticleWriter {
     return this.run(async (manager) => {
       const row = await this.requireRow(manager, key);
       const errors: FieldError[] = [];
-      const next = schedule(wanted, at ?? row.publishedAt, errors, new Date());
+      const next = schedule(wanted, at ?? row.publishedAt, errors, this.clock.date());
       const [stored] = await this.store.snapshots(manager, [row.id]);
       const hash = contentHash({
         ...revisionSnapshot(stored),

@@ -2,6 +2,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SectionsService } from '../sections/sections.service';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
+import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
 import { isDatabaseUnavailable } from '../common/errors/to-domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -87,6 +88,8 @@ export class ImportService {
     @Optional() private readonly sectionCache?: SectionsService,
     /** The read caches (here, and on other instances through the ClusterBus). */
     @Optional() private readonly invalidation?: CacheInvalidation,
+    /** What "now" is for scheduling (the system clock when built by hand, as the CLI does). */
+    @Optional() private readonly clock: Clock = new Clock(),
   ) {}
 
   async run(source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
@@ -338,7 +341,7 @@ export class ImportService {
         events: this.events,
         defer: options.defer,
         createdAt: (line) => createdAtOf(options.startedAt, line),
-        now: new Date(),
+        now: this.clock.date(),
       });
     await runner.query('SAVEPOINT import_batch');
     try {
