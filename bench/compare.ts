@@ -28,7 +28,7 @@ import { format, resolveConfig } from 'prettier';
 import { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config/config';
 import { dataSourceOptions } from '../src/database/data-source';
-import { prepareDatabase } from './data';
+import { coldPerRun, prepareDatabase } from './data';
 import { median } from './load';
 import { appServerEnv, runCommand, startProcess, waitReady } from './processes';
 import { fmt, machine, resultsFileName } from './report';
@@ -316,21 +316,29 @@ export async function runComparison(o: CompareOptions): Promise<void> {
       reactionBaselineUrl: '',
       editorKey: data.adminKey,
       slugs: data.slugs,
+      coldSlugs: data.coldSlugs,
+      coldPerRun: coldPerRun(data.coldSlugs.length, o.rounds),
       sectionSlugs: data.sectionSlugs,
       clientIds: data.clientIds,
       durationSeconds: o.durationSeconds,
       connections: o.connections,
       importArticles: o.importArticles,
     };
-    const side = (name: Side['name'], root: string, appUrl: string, databaseUrl: string): Side => ({
+    const side = (
+      name: Side['name'],
+      root: string,
+      appUrl: string,
+      databaseUrl: string,
+      appPid: number | undefined,
+    ): Side => ({
       name,
-      ctx: { ...shared, root, appUrl, databaseUrl },
+      ctx: { ...shared, root, appUrl, databaseUrl, appPid },
       rounds: new Map(),
       failures: new Map(),
     });
     sides.push(
-      side('ref', build.dir, refServer.url, refDb.databaseUrl),
-      side('current', o.root, current.url, data.databaseUrl),
+      side('ref', build.dir, refServer.url, refDb.databaseUrl, refServer.child.pid),
+      side('current', o.root, current.url, data.databaseUrl, current.child.pid),
     );
 
     for (const s of scenarios) {

@@ -8,6 +8,8 @@ export interface BenchData {
   databaseUrl: string;
   adminKey: string;
   slugs: string[];
+  /** Set aside for the first-read scenarios: never read by any other (see BenchContext). */
+  coldSlugs: string[];
   sectionSlugs: string[];
   /** Readers with views (for recommendations). */
   clientIds: string[];
@@ -20,6 +22,18 @@ export interface BenchData {
   /** Drops the database (clones first). */
   drop(): Promise<void>;
 }
+
+/** One published article in this many is kept for the first-read scenarios. */
+const COLD_SHARE = 5;
+
+/**
+ * How many set-aside articles one first-read run reads: the reserve shared by the two first-read
+ * scenarios over every round, after their warm-ups (FIRST_READ_WARM_UP each).
+ */
+export function coldPerRun(coldSlugs: number, rounds: number): number {
+  return Math.max(1, Math.floor((coldSlugs - 4 * FIRST_READ_WARM_UP) / (2 * rounds)));
+}
+export const FIRST_READ_WARM_UP = 100;
 
 function serverUrl(): string {
   return (
@@ -64,11 +78,18 @@ export async function prepareDatabase(articles: number, views?: number): Promise
   }
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
-  const slugs = (
-    (await db.query(`SELECT slug FROM articles WHERE deleted_at IS NULL AND status = 'published'`)).rows as {
+  const published = (
+    (
+      await db.query(
+        `SELECT slug FROM articles WHERE deleted_at IS NULL AND status = 'published' ORDER BY md5(slug)`,
+      )
+    ).rows as {
       slug: string;
     }[]
   ).map((r) => r.slug);
+  // One article in COLD_SHARE, spread over the whole archive (the order is a hash of the slug).
+  const coldSlugs = published.filter((_, i) => i % COLD_SHARE === 0);
+  const slugs = published.filter((_, i) => i % COLD_SHARE !== 0);
   const sectionSlugs = ((await db.query(`SELECT slug FROM sections`)).rows as { slug: string }[]).map(
     (r) => r.slug,
   );
@@ -81,6 +102,7 @@ export async function prepareDatabase(articles: number, views?: number): Promise
     databaseUrl,
     adminKey: randomBytes(24).toString('hex'),
     slugs,
+    coldSlugs,
     sectionSlugs,
     clientIds,
     postgresVersion,

@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { format, resolveConfig } from 'prettier';
 import { runComparison } from './compare';
 import { median } from './load';
-import { prepareDatabase } from './data';
+import { coldPerRun, prepareDatabase } from './data';
 import { appServerEnv, startProcess, waitFor, waitReady } from './processes';
 import { fmt, machine, resultsFileName } from './report';
 import type { BenchContext, Measurement, Scenario } from './scenario';
@@ -42,6 +42,7 @@ interface Row {
   eventLoopDelayMaxMs?: number;
   idleEventLoopDelayP99Ms?: number;
   slowestHealthCheckMs?: number;
+  peakRssMb?: number;
 }
 
 function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): Row[] {
@@ -70,6 +71,9 @@ function summarise(scenarios: Scenario[], results: Map<string, Measurement[]>): 
       eventLoopDelayMaxMs: pick('eventLoopDelayMaxMs'),
       idleEventLoopDelayP99Ms: pick('idleEventLoopDelayP99Ms'),
       slowestHealthCheckMs: pick('slowestHealthCheckMs'),
+      peakRssMb: rounds.some((r) => r.peakRssMb !== undefined)
+        ? Math.max(...rounds.map((r) => r.peakRssMb ?? 0))
+        : undefined,
     };
   });
   for (const row of rows) {
@@ -101,7 +105,11 @@ function markdown(rows: Row[], meta: Record<string, string | number>): string {
   lines.push('', 'What each scenario does:', '');
   for (const r of rows) lines.push(`- **${r.name}**: ${r.description}`);
   const counted = rows.filter(
-    (r) => r.lost !== undefined || r.subscriptionDelayMs !== undefined || r.eventLoopDelayP99Ms !== undefined,
+    (r) =>
+      r.lost !== undefined ||
+      r.subscriptionDelayMs !== undefined ||
+      r.eventLoopDelayP99Ms !== undefined ||
+      r.peakRssMb !== undefined,
   );
   if (counted.length) lines.push('', 'Counters:', '');
   for (const r of counted) {
@@ -112,6 +120,8 @@ function markdown(rows: Row[], meta: Record<string, string | number>): string {
       parts.push(
         `event-loop delay during the import p99 ${fmt(r.eventLoopDelayP99Ms, 1)} ms, max ${fmt(r.eventLoopDelayMaxMs, 1)} ms (with no import just before: p99 ${fmt(r.idleEventLoopDelayP99Ms, 1)} ms); slowest health check ${fmt(r.slowestHealthCheckMs, 1)} ms (medians over the rounds)`,
       );
+    if (r.peakRssMb !== undefined)
+      parts.push(`peak RSS of the server ${fmt(r.peakRssMb)} MiB (highest over the rounds)`);
     lines.push(`- **${r.name}**: ${parts.filter(Boolean).join(', ')}`);
   }
   lines.push('', `Raw numbers of every round: \`bench/results/${meta.file}\`.`, '');
@@ -134,7 +144,7 @@ async function main(): Promise<void> {
   const quick = values.quick ?? false;
   const rounds = Number(values.rounds ?? (quick ? 1 : 5));
   const durationSeconds = quick ? 3 : 10;
-  const only = values.only ? new Set(values.only.split(',')) : null;
+  const only = values.only ? new Set(scenarioNames(values.only)) : null;
   const scenarios = SCENARIOS.filter(
     (s) => !only || only.has(s.name) || SCENARIOS.some((o) => only.has(o.name) && o.baseline === s.name),
   );
@@ -182,6 +192,9 @@ async function main(): Promise<void> {
     databaseUrl: data.databaseUrl,
     editorKey: data.adminKey,
     slugs: data.slugs,
+    coldSlugs: data.coldSlugs,
+    coldPerRun: coldPerRun(data.coldSlugs.length, rounds),
+    appPid: app.child.pid,
     sectionSlugs: data.sectionSlugs,
     clientIds: data.clientIds,
     durationSeconds,
@@ -241,6 +254,25 @@ async function main(): Promise<void> {
   writeFileSync(resolve(root, 'BENCHMARKS.md'), table);
   process.stdout.write(`\n${table}`);
   await data.drop();
+}
+
+/**
+ * `--only a,b`: scenario names split on commas, where a comma inside a name ("REST article, first
+ * read") stays part of it.
+ */
+function scenarioNames(list: string): string[] {
+  const known = new Set(SCENARIOS.map((s) => s.name));
+  const names: string[] = [];
+  let pending = '';
+  for (const piece of list.split(',')) {
+    pending = pending ? `${pending},${piece}` : piece.trim();
+    if (known.has(pending)) {
+      names.push(pending);
+      pending = '';
+    }
+  }
+  if (pending) throw new Error(`--only: no scenario named ${pending}`);
+  return names;
 }
 
 function positive(flag: string, value: string): number {

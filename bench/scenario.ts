@@ -10,7 +10,16 @@ export interface BenchContext {
   reactionBaselineUrl: string;
   databaseUrl: string;
   editorKey: string;
+  /** Published articles every rotating scenario reads (the cold reserve left out). */
   slugs: string[];
+  /**
+   * Published articles no scenario reads but the first-read ones, each once: a share of the data
+   * set set aside at random (see bench/data.ts), taken `coldPerRun` at a time.
+   */
+  coldSlugs: string[];
+  coldPerRun: number;
+  /** The server process under test (its peak RSS is read from /proc). */
+  appPid?: number;
   sectionSlugs: string[];
   /** Readers with views (clientId values). */
   clientIds: string[];
@@ -33,6 +42,8 @@ export type Measurement = Partial<LoadResult> &
     idleEventLoopDelayP99Ms?: number;
     /** The slowest health check answered during the scenario. */
     slowestHealthCheckMs?: number;
+    /** The server's peak resident memory so far (VmHWM), MiB. */
+    peakRssMb?: number;
   };
 
 /**

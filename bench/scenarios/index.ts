@@ -1,5 +1,12 @@
 import type { Scenario } from '../scenario';
-import { rankingsPopular, rankingsTrending, recommendations, relatedArticles } from './lists';
+import { crawler, graphqlArticlePageFirstRead, restArticleFirstRead } from './first-reads';
+import {
+  rankingsPopular,
+  rankingsTrending,
+  recommendations,
+  recommendationsWithoutReader,
+  relatedArticles,
+} from './lists';
 import { bareRowsBaseline, cliImport, hostileXmlImport } from './imports';
 import {
   baselineArticleBySlug,
@@ -14,15 +21,19 @@ import { baselineReaction, restReactionHot } from './reactions';
 export const SCENARIOS: Scenario[] = [
   baselineArticleBySlug,
   restArticleBySlug,
+  restArticleFirstRead,
   restListBySection,
   graphqlArticlePage,
+  graphqlArticlePageFirstRead,
   graphqlList,
+  crawler,
   baselineReaction,
   restReactionHot,
   rankingsPopular,
   rankingsTrending,
   relatedArticles,
   recommendations,
+  recommendationsWithoutReader,
   bareRowsBaseline,
   cliImport,
   hostileXmlImport,

@@ -44,6 +44,16 @@ export const relatedArticles: Scenario = {
   },
 };
 
+export const recommendationsWithoutReader: Scenario = {
+  name: 'recommendations without a reader',
+  description:
+    'GET /api/v1/recommendations?articleId={slug} (5), no clientId: related, then popular in the section and site-wide, rotating over slugs. Latency with 2 sequential clients.',
+  run: (ctx) => {
+    const slug = rotate(ctx.slugs);
+    return latency(ctx.appUrl, () => `/api/v1/recommendations?articleId=${slug()}`, REQUESTS, CONCURRENCY);
+  },
+};
+
 export const recommendations: Scenario = {
   name: 'recommendations',
   description:

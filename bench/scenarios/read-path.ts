@@ -84,7 +84,7 @@ const ARTICLE_PAGE = `query Page($slug: String!) {
   }
 }`;
 
-const articlePage = (slug: string) => ({
+export const articlePage = (slug: string) => ({
   path: '/graphql',
   method: 'POST' as const,
   headers: { 'content-type': 'application/json' },

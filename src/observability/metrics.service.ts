@@ -34,6 +34,7 @@ export class MetricsService implements OnModuleInit {
   readonly registry = new Registry();
   private readonly httpDuration: Histogram<'method' | 'route' | 'status_code'>;
   private readonly graphqlOperations: Counter<'operation' | 'type' | 'outcome'>;
+  private readonly readCacheFills: Counter<'cache'>;
   private readonly operationNames = new OperationNames((name) => this.forgetOperation(name));
   private readonly tokenHash?: Buffer;
 
@@ -55,6 +56,12 @@ export class MetricsService implements OnModuleInit {
       name: 'graphql_operations_total',
       help: 'GraphQL operations, by operation name, type and outcome (success or error).',
       labelNames: ['operation', 'type', 'outcome'],
+      registers: [this.registry],
+    });
+    this.readCacheFills = new Counter({
+      name: 'read_cache_fills_total',
+      help: 'Public answers composed because the read cache missed (article: an article read from the database; graphql: a GraphQL answer executed). Concurrent misses of one answer compose it once.',
+      labelNames: ['cache'],
       registers: [this.registry],
     });
     const pools = () => this.pools();
@@ -108,6 +115,10 @@ export class MetricsService implements OnModuleInit {
   recordGraphqlOperation(name: string | null | undefined, type: string | undefined, ok: boolean): void {
     const operation = name && OPERATION_NAME.test(name) ? this.operationNames.labelFor(name) : 'anonymous';
     this.graphqlOperations.inc({ operation, type: type ?? 'unknown', outcome: ok ? 'success' : 'error' });
+  }
+
+  recordReadCacheFill(cache: 'article' | 'graphql'): void {
+    this.readCacheFills.inc({ cache });
   }
 
   /** A name lost its label to a more used one: its series go (bounded cardinality). */

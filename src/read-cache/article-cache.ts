@@ -8,6 +8,7 @@ import {
 } from '../common/cache/cache-invalidation';
 import { ClusterBus } from '../common/cluster/cluster-bus';
 import { strongEtag } from '../common/http-cache/etag';
+import { MetricsService } from '../observability/metrics.service';
 import { articleKeys } from '../articles/article-surrogate-keys';
 import type { Pins } from '../articles/article-reader.service';
 import type { Article, ReactionCount } from '../articles/article.model';
@@ -128,6 +129,7 @@ export class ArticleCache implements OnModuleInit {
     private readonly bus: ClusterBus,
     readonly lists: ListCache,
     readonly graphqlAnswers: GraphqlAnswerCache,
+    private readonly metrics: MetricsService,
   ) {
     this.byId = new LRUCache<string, ArticleEntry>({
       max: MAX_ARTICLES,
@@ -194,6 +196,7 @@ export class ArticleCache implements OnModuleInit {
     const k = 'id' in key ? `i:${key.id.toLowerCase()}` : `s:${key.slug}`;
     const running = this.inflight.get(k);
     if (running) return running;
+    this.metrics.recordReadCacheFill('article');
     const promise = read(this.begin()).finally(() => {
       if (this.inflight.get(k) === promise) this.inflight.delete(k);
     });

@@ -65,6 +65,16 @@ export class GraphqlAnswerCache {
     return this.pages.get(key) ?? this.lists.get(key);
   }
 
+  /** A miss of this request being answered now: wait for it, then look again (single-flight). */
+  inFlight(key: string): Promise<void> | undefined {
+    return this.pages.inFlight(key);
+  }
+
+  /** This request answers the miss; call the function given back once the answer is sent. */
+  startFill(key: string): () => void {
+    return this.pages.startFill(key);
+  }
+
   begin(): AnswerSince {
     return { page: this.pages.begin(), list: this.lists.begin() };
   }

@@ -4,6 +4,11 @@ import { MetricsService } from '../observability/metrics.service';
 import { ArticleCache } from './article-cache';
 import { recorderOf, startRecording } from './graphql-answer-cache';
 
+const FILL = Symbol('dateline:graphql-fill');
+type Filling = { [FILL]?: () => void };
+/** A document that may hold a mutation or subscription (a false alarm only skips single-flight). */
+const MUTATION_OR_SUBSCRIPTION = /\b(?:mutation|subscription)\b/;
+
 interface GraphqlBody {
   query?: unknown;
   operationName?: unknown;
@@ -41,7 +46,16 @@ export class GraphqlFastPath {
         body.variables ?? null,
         body.extensions ?? null,
       ]);
-      const hit = answers.get(key);
+      let hit = answers.get(key);
+      // Identical misses at once (a new story's first readers, a crawler and a reader) wait for
+      // the first one's answer instead of each composing it.
+      // Only queries: identical mutations (a burst of the same reaction) must each run at once.
+      const query = !MUTATION_OR_SUBSCRIPTION.test(body.query);
+      const running = hit || !query ? undefined : answers.inFlight(key);
+      if (running) {
+        await running;
+        hit = answers.get(key);
+      }
       if (hit) {
         this.metrics.recordGraphqlOperation(hit.operationName, 'query', true);
         return reply
@@ -50,7 +64,14 @@ export class GraphqlFastPath {
           .header('content-type', hit.contentType)
           .send(hit.body);
       }
+      this.metrics.recordReadCacheFill('graphql');
       startRecording(req, { since: answers.begin(), key, ids: [], cacheable: true });
+      if (query && !running) (req as Filling)[FILL] = answers.startFill(key);
+    });
+
+    fastify.addHook('onResponse', (req: FastifyRequest, _reply: FastifyReply, done) => {
+      (req as Filling)[FILL]?.();
+      done();
     });
 
     fastify.addHook('onSend', (req: FastifyRequest, reply: FastifyReply, payload: unknown, done) => {

@@ -8,6 +8,14 @@ export interface RelatedQuery {
   sectionId: string | null;
   ancestorIds: string[];
   limit: number;
+  /** The text query of similar text (see similarityQuery), or null for none. */
+  similarTo: string | null;
+}
+
+export interface Lexeme {
+  lexeme: string;
+  inTitle: boolean;
+  uses: number;
 }
 
 export interface RelatedRow {
@@ -21,6 +29,28 @@ const POOL = 100;
 const TERMS = 6;
 /** A lexeme in more than this share of all articles says little about a story. */
 const MAX_TERM_FREQUENCY = 0.05;
+
+/**
+ * The source article's most telling lexemes as an OR text query: title words first, then the
+ * rarer ones (by `frequencies`, see lexemeFrequencies), leaving out lexemes in more than
+ * MAX_TERM_FREQUENCY of all articles. Null when none is left.
+ */
+export function similarityQuery(lexemes: Lexeme[], frequencies: Map<string, number>): string | null {
+  const freq = (l: Lexeme) => frequencies.get(l.lexeme) ?? 0;
+  const picked = lexemes
+    .filter((l) => freq(l) <= MAX_TERM_FREQUENCY)
+    .sort(
+      (a, b) =>
+        Number(b.inTitle) - Number(a.inTitle) ||
+        freq(a) - freq(b) ||
+        b.uses - a.uses ||
+        (a.lexeme < b.lexeme ? -1 : a.lexeme > b.lexeme ? 1 : 0),
+    )
+    .slice(0, TERMS);
+  // Quoted as tsquery input wants it: a quote doubled, a backslash escaped.
+  const quoted = picked.map((l) => `'${l.lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`);
+  return quoted.length ? quoted.join(' | ') : null;
+}
 /** Recency: the score halves every RECENCY_HALF_LIFE_DAYS days since publication. */
 export const RECENCY_HALF_LIFE_DAYS = 30;
 /**
@@ -41,26 +71,27 @@ export class RelatedRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * The source article's most telling lexemes as an OR query: title words first, then the rarer
-   * ones (by the column statistics ANALYZE keeps), leaving out lexemes in more than
-   * MAX_TERM_FREQUENCY of all articles. Null when none is left.
+   * How often each common lexeme occurs (share of articles), from the statistics ANALYZE keeps on
+   * the search column. Read once in a while (RelatedService keeps it): parsing pg_stats cost more
+   * than the rest of a related list.
    */
-  async similarityQuery(articleId: string): Promise<string | null> {
-    const rows: { q: string | null }[] = await this.dataSource.query(
-      `WITH common AS (
-         SELECT e.lexeme, e.freq FROM pg_stats s,
-                unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
-          WHERE s.tablename = 'articles' AND s.attname = 'search' AND s.schemaname = current_schema()
-       )
-       SELECT string_agg(quote_literal(t.lexeme), ' | ') AS q FROM (
-         SELECT u.lexeme FROM articles a CROSS JOIN LATERAL unnest(a.search) u
-           LEFT JOIN common c ON c.lexeme = u.lexeme
-          WHERE a.id = $1 AND length(u.lexeme) > 2 AND coalesce(c.freq, 0) <= ${MAX_TERM_FREQUENCY}
-          ORDER BY ('A' = ANY(u.weights)) DESC, coalesce(c.freq, 0), array_length(u.positions, 1) DESC, u.lexeme
-          LIMIT ${TERMS}) t`,
+  async lexemeFrequencies(): Promise<Map<string, number>> {
+    const rows: { lexeme: string; freq: number }[] = await this.dataSource.query(
+      `SELECT e.lexeme, e.freq::float8 AS freq FROM pg_stats s,
+              unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs) AS e(lexeme, freq)
+        WHERE s.tablename = 'articles' AND s.attname = 'search' AND s.schemaname = current_schema()`,
+    );
+    return new Map(rows.map((r) => [r.lexeme, Number(r.freq)]));
+  }
+
+  /** The article's lexemes (longer than two letters), whether the title has them, how often. */
+  async lexemesOf(articleId: string): Promise<Lexeme[]> {
+    return this.dataSource.query(
+      `SELECT u.lexeme, ('A' = ANY(u.weights)) AS "inTitle", coalesce(array_length(u.positions, 1), 0) AS uses
+         FROM articles a CROSS JOIN LATERAL unnest(a.search) u
+        WHERE a.id = $1 AND length(u.lexeme) > 2`,
       [articleId],
     );
-    return rows[0]?.q ?? null;
   }
 
   /**
@@ -69,7 +100,7 @@ export class RelatedRepository {
    */
   async related(q: RelatedQuery): Promise<RelatedRow[]> {
     const pub = publicPredicate();
-    const terms = await this.similarityQuery(q.articleId);
+    const terms = q.similarTo;
     return this.dataSource.query(
       `WITH pins AS (SELECT related_id AS id, position FROM article_related WHERE article_id = $1),
        by_tags AS (

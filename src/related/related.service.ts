@@ -1,11 +1,12 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ArticleReader, type Viewer } from '../articles/article-reader.service';
 import { AnswerCache } from '../read-cache/answer-cache';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { SectionsService } from '../sections/sections.service';
-import { RelatedRepository, type RelatedRow } from './related.repository';
+import { RelatedRepository, similarityQuery, type RelatedRow } from './related.repository';
 import { toSuggestions, type ArticleShape } from './suggestions';
 
 export interface SourceArticle {
@@ -24,6 +25,8 @@ export interface SourceArticle {
 export const RELATED_TTL_MS = 10 * 60_000;
 /** Rows worked out per article at least, so pages (5) and recommendations (15) share one. */
 const RELATED_POOL = 15;
+/** How long the lexeme frequencies (they change with ANALYZE only) are reused. */
+const FREQUENCIES_TTL_MS = 10 * 60_000;
 
 /** Related articles: editor pins, then shared tags, the section and its ancestors, similar text. */
 @Injectable()
@@ -32,6 +35,11 @@ export class RelatedService implements OnModuleInit {
     ttlMs: RELATED_TTL_MS,
     spreadTtl: true,
     max: 50_000,
+  });
+  private readonly frequencies = new LRUCache<'all', Map<string, number>>({
+    max: 1,
+    ttl: FREQUENCIES_TTL_MS,
+    fetchMethod: () => this.repo.lexemeFrequencies(),
   });
 
   constructor(
@@ -82,6 +90,16 @@ export class RelatedService implements OnModuleInit {
           .map((s) => s.id)
           .filter((id) => id !== source.sectionId)
       : [];
-    return this.repo.related({ articleId: source.id, sectionId: source.sectionId, ancestorIds, limit });
+    const [lexemes, frequencies] = await Promise.all([
+      this.repo.lexemesOf(source.id),
+      this.frequencies.fetch('all'),
+    ]);
+    return this.repo.related({
+      articleId: source.id,
+      sectionId: source.sectionId,
+      ancestorIds,
+      limit,
+      similarTo: similarityQuery(lexemes, frequencies ?? new Map<string, number>()),
+    });
   }
 }
