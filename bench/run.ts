@@ -262,16 +262,18 @@ async function main(): Promise<void> {
  */
 function scenarioNames(list: string): string[] {
   const known = new Set(SCENARIOS.map((s) => s.name));
+  const pieces = list.split(',');
   const names: string[] = [];
-  let pending = '';
-  for (const piece of list.split(',')) {
-    pending = pending ? `${pending},${piece}` : piece.trim();
-    if (known.has(pending)) {
-      names.push(pending);
-      pending = '';
-    }
+  for (let i = 0; i < pieces.length;) {
+    // The longest run of pieces that names a scenario ("GraphQL article page, first read" over
+    // "GraphQL article page").
+    let found = 0;
+    for (let j = pieces.length; j > i && !found; j--)
+      if (known.has(pieces.slice(i, j).join(',').trim())) found = j;
+    if (!found) throw new Error(`--only: no scenario named ${pieces[i].trim()}`);
+    names.push(pieces.slice(i, found).join(',').trim());
+    i = found;
   }
-  if (pending) throw new Error(`--only: no scenario named ${pending}`);
   return names;
 }
 

@@ -1,7 +1,7 @@
 import type { ArticleReader, ArticleRecord } from '../articles/article-reader.service';
 import type { ArticleSummary } from '../articles/article.model';
 
-/** How a list's articles come back: summaries for REST, records (with the body) for GraphQL. */
+/** How a list's articles come back: summaries for REST, records for GraphQL. */
 export type ArticleShape = 'summary' | 'record';
 export type ArticleOf<S extends ArticleShape> = S extends 'summary' ? ArticleSummary : ArticleRecord;
 
@@ -14,7 +14,9 @@ export async function publicArticles<S extends ArticleShape>(
   return (
     shape === 'summary'
       ? await reader.summariesByIds(ids, { editor: false })
-      : await reader.recordsByIds(ids, { editor: false }, true)
+      : // Without bodies: a page shows suggestions as teasers, and recommendations read three times
+        // the ids they show; a query that asks for a body gets it through the body loader.
+        await reader.recordsByIds(ids, { editor: false }, false)
   ) as ArticleOf<S>[];
 }
 
