@@ -66,10 +66,15 @@ function peakRssMb(pid: number | undefined): number | undefined {
 }
 
 const CRAWLER_CONNECTIONS = 8;
+/**
+ * BENCH_CRAWL_PAGES: stop the walk after this many pages (a slow machine at 100,000 articles);
+ * unset, every article outside the reserve is read.
+ */
+const CRAWL_PAGES = Number(process.env.BENCH_CRAWL_PAGES ?? 0) || 0;
 
 export const crawler: Scenario = {
   name: 'crawler',
-  description: `A crawler walking the archive: GET /api/v1/articles/{slug} of every article outside the first-read reserve, once each, ${CRAWLER_CONNECTIONS} connections; req/s is pages/s. Reports the server's peak RSS (VmHWM) after the walk: the read cache is bounded in entries and bytes.`,
+  description: `A crawler walking the archive: GET /api/v1/articles/{slug} of every article outside the first-read reserve (or the first BENCH_CRAWL_PAGES of them), once each, ${CRAWLER_CONNECTIONS} connections; req/s is pages/s. Reports the server's peak RSS (VmHWM) after the walk: the read cache is bounded in entries and bytes.`,
   warmUp: (ctx) => {
     const next = rotate(ctx.slugs);
     return load({
@@ -86,7 +91,7 @@ export const crawler: Scenario = {
       url: ctx.appUrl,
       connections: CRAWLER_CONNECTIONS,
       durationSeconds: ctx.durationSeconds,
-      amount: ctx.slugs.length,
+      amount: CRAWL_PAGES ? Math.min(CRAWL_PAGES, ctx.slugs.length) : ctx.slugs.length,
       next: () => ({ path: `/api/v1/articles/${next()}` }),
     });
     return { ...result, peakRssMb: peakRssMb(ctx.appPid) };
