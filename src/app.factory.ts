@@ -6,13 +6,16 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger as PinoLogger } from 'nestjs-pino';
 import { DataSource } from 'typeorm';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuditService } from './audit/audit.service';
 import { AppModule } from './app.module';
+import { systemActor } from './common/auth/actor';
 import type { Clock } from './common/clock/clock';
 import { answerClientError } from './common/errors/client-error';
 import { sendProblem } from './common/errors/problem.filter';
 import { limitGraphqlDocumentSize } from './common/graphql/document-size';
 import { proxyTrust } from './common/http/client-address';
 import { registerJsonBodyParser } from './common/http/json-body';
+import { registerPrivateAnswerHook } from './common/http/private-answer';
 import { DemoSeeder } from './articles/demo/demo-seeder';
 import { ArticleFastPath } from './articles/article-fast-path';
 import { registerEtagHook } from './common/http-cache/etag';
@@ -116,6 +119,7 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     // Fastify's JSON parser, with a bound on how deeply a body may nest.
     registerJsonBodyParser(fastify);
     registerEtagHook(fastify);
+    registerPrivateAnswerHook(fastify);
     registerImportBodies(fastify, config.importMaxBytes);
     await registerMediaBodies(app, config.media.maxBytes);
     SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), {
@@ -130,8 +134,16 @@ export async function createApp(baseConfig: AppConfig, options: CreateAppOptions
     const dataSource = app.get(DataSource);
     await underStartupLock(dataSource, async () => {
       await migrate(dataSource);
+      await app.get(AuditService).applyRetention();
       if (config.adminApiKey)
-        await app.get(ApiKeysService).ensureKey('admin (ADMIN_API_KEY)', 'admin', config.adminApiKey);
+        await app
+          .get(ApiKeysService)
+          .ensureKey(
+            'admin (ADMIN_API_KEY)',
+            'admin',
+            config.adminApiKey,
+            systemActor('ADMIN_API_KEY at start-up'),
+          );
       if (options.seedDemoWhenEmpty) {
         await app.get(DemoSeeder).seedIfEmpty();
       }

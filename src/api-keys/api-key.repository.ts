@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, Repository } from 'typeorm';
 import type { Role } from '../common/auth/role';
 import { ApiKeyEntity } from './api-key.entity';
 
@@ -21,9 +21,16 @@ export class ApiKeyRepository {
     this.repo = dataSource.getRepository(ApiKeyEntity);
   }
 
-  async insert(key: { name: string; role: Role; prefix: string; keyHash: Buffer }): Promise<ApiKeyRecord> {
-    const saved = await this.repo.save(this.repo.create(key));
-    return saved;
+  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  async insert(
+    manager: EntityManager,
+    key: { name: string; role: Role; prefix: string; keyHash: Buffer },
+  ): Promise<ApiKeyRecord> {
+    const repo = manager.getRepository(ApiKeyEntity);
+    return repo.save(repo.create(key));
   }
 
   /** A live (not revoked) key by its public prefix. */
@@ -45,8 +52,10 @@ export class ApiKeyRepository {
   }
 
   /** Revokes a live key; false when there was none with this id. */
-  async revoke(id: string): Promise<boolean> {
-    const result = await this.repo.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
+  async revoke(manager: EntityManager, id: string): Promise<boolean> {
+    const result = await manager
+      .getRepository(ApiKeyEntity)
+      .update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
     return (result.affected ?? 0) > 0;
   }
 

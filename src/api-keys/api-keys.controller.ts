@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, RequireRole } from '../common/auth/decorators';
 import { UuidPipe } from '../common/http/id-or-slug.pipe';
 import { ApiKeyList, CreatedApiKey } from './api-key.model';
 import { ApiKeysService } from './api-keys.service';
@@ -15,8 +16,8 @@ export class ApiKeysController {
 
   @Post()
   @ApiCreatedResponse({ type: CreatedApiKey, description: 'The secret is in `key`, this once.' })
-  create(@Body() input: CreateApiKeyInput): Promise<CreatedApiKey> {
-    return this.apiKeys.create(input.name, input.role);
+  create(@Body() input: CreateApiKeyInput, @CurrentActor() actor: Actor): Promise<CreatedApiKey> {
+    return this.apiKeys.create(input.name, input.role, actor);
   }
 
   @Get()
@@ -29,7 +30,7 @@ export class ApiKeysController {
   @HttpCode(204)
   @Problems('API_KEY_NOT_FOUND')
   @ApiNoContentResponse({ description: 'Revoked: the key stops working at once.' })
-  revoke(@Param('id', UuidPipe) id: string): Promise<void> {
-    return this.apiKeys.revoke(id);
+  revoke(@Param('id', UuidPipe) id: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.apiKeys.revoke(id, actor);
   }
 }

@@ -1,5 +1,5 @@
 import DataLoader from 'dataloader';
-import { isEditor } from '../common/auth/role';
+import { isStaff } from '../common/auth/role';
 import type { DatelineRequest } from '../common/http/request-context';
 import type { SectionRef } from '../sections/section.model';
 import type { ArticleReader, ArticleRecord } from './article-reader.service';
@@ -19,7 +19,7 @@ export interface ArticleLoaders {
 }
 
 export function createArticleLoaders(reader: ArticleReader, req: DatelineRequest): ArticleLoaders {
-  const viewer = { editor: isEditor(req.principal ?? null) };
+  const viewer = { editor: isStaff(req.principal ?? null) };
   return {
     tags: new DataLoader((ids) => reader.tagsOf(ids)),
     sections: new DataLoader((ids) => reader.sectionsOf(ids)),

@@ -1,6 +1,7 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { SectionRef } from '../sections/section.model';
+import { ArticleLock } from './editing/editing.model';
 import { BLOCK_FIELD_RULES, BLOCK_TEXT_USE, type Block } from './body/blocks';
 
 import { ARTICLE_STATUSES, ArticleStatusEnum, type ArticleStatus } from './article-status';
@@ -177,6 +178,13 @@ export class Article extends ArticleSummary {
   @Field(() => [Article], { description: 'Editor pins, public ones only for the public.' })
   @ApiProperty({ type: [ArticleSummary] })
   relatedArticles!: ArticleSummary[];
+  // GraphQL resolves it in editing.resolver.ts.
+  @ApiPropertyOptional({
+    type: ArticleLock,
+    nullable: true,
+    description: 'Editors only (absent for the public): the edit lease, null when nobody holds it.',
+  })
+  lock?: ArticleLock | null;
 }
 
 export class PageInfo {

@@ -59,16 +59,16 @@ export class ArticlesController {
   }
 
   @Post()
-  @RequireRole('editor')
-  @Problems('UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
+  @RequireRole('contributor')
+  @Problems('FORBIDDEN', 'UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
   @ApiCreatedResponse({ type: Article })
   create(@Body() input: ArticleInput, @CurrentPrincipal() who: Principal | null): Promise<Article> {
     return this.articles.create(input, who);
   }
 
   @Patch(':idOrSlug')
-  @RequireRole('editor')
-  @Problems('ARTICLE_NOT_FOUND', 'UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
+  @RequireRole('contributor')
+  @Problems('FORBIDDEN', 'ARTICLE_NOT_FOUND', 'UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
   @ApiOkResponse({ type: Article })
   update(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,

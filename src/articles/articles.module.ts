@@ -12,12 +12,18 @@ import { ArticlesController } from './articles.controller';
 import { ArticlesResolver } from './articles.resolver';
 import { ArticlesService } from './articles.service';
 import { DemoSeeder } from './demo/demo-seeder';
+import { EditLeases } from './editing/edit-leases.service';
+import { EditingController } from './editing/editing.controller';
+import { createEditingLoaders, EDITING_LOADERS } from './editing/editing.loaders';
+import { EditingRepository } from './editing/editing.repository';
+import { EditingResolver } from './editing/editing.resolver';
+import { PreviewLinks } from './editing/preview-links.service';
 import { ReadCacheModule } from '../read-cache/read-cache.module';
 import { ArticleFastPath } from './article-fast-path';
 
 @Module({
   imports: [SectionsModule, WebhooksModule, ReadCacheModule],
-  controllers: [ArticlesController],
+  controllers: [ArticlesController, EditingController],
   providers: [
     ArticlesService,
     ArticleReader,
@@ -28,6 +34,10 @@ import { ArticleFastPath } from './article-fast-path';
     ArticlesResolver,
     DemoSeeder,
     ArticleFastPath,
+    EditingRepository,
+    EditLeases,
+    PreviewLinks,
+    EditingResolver,
   ],
   exports: [ArticlesService, ArticleReader, ArticleWriter, ArticleStore, DemoSeeder, ArticleFastPath],
 })
@@ -35,10 +45,12 @@ export class ArticlesModule implements OnModuleInit {
   constructor(
     private readonly loaders: GraphqlLoaders,
     private readonly reader: ArticleReader,
+    private readonly leases: EditLeases,
   ) {}
 
   onModuleInit(): void {
     this.loaders.register(ARTICLE_LOADERS, (req) => createArticleLoaders(this.reader, req));
     this.reader.cache.useCountsReader((ids) => this.reader.reactionsOf(ids));
+    this.loaders.register(EDITING_LOADERS, () => createEditingLoaders(this.leases));
   }
 }

@@ -55,13 +55,13 @@ export class ArticlesResolver {
   }
 
   @Mutation(() => Article)
-  @RequireRole('editor')
+  @RequireRole('contributor')
   createArticle(@Args('input') input: ArticleInput, @CurrentPrincipal() who: Principal | null) {
     return this.service.create(input, who);
   }
 
   @Mutation(() => Article, { description: '`id` takes an id or a slug; only the fields given change.' })
-  @RequireRole('editor')
+  @RequireRole('contributor')
   updateArticle(
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: ArticleInput,

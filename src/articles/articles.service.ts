@@ -1,15 +1,26 @@
 import { Injectable } from '@nestjs/common';
 import type { Principal } from '../common/auth/role';
-import { isEditor } from '../common/auth/role';
+import { isStaff } from '../common/auth/role';
+import { DomainError } from '../common/errors/domain-error';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { pageWindow, type ConnectionArgs } from '../common/pagination/connection';
 import { ArticleReader, type ArticleRecord, type Viewer } from './article-reader.service';
 import type { WriterInput } from './article-input';
 import { ArticleWriter } from './article-writer.service';
+import { EditLeases } from './editing/edit-leases.service';
 import type { Article, ArticleList, Revision } from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
 
-export const viewerOf = (principal: Principal | null): Viewer => ({ editor: isEditor(principal) });
+export const viewerOf = (principal: Principal | null): Viewer => ({ editor: isStaff(principal) });
+/** Contributors write drafts: whatever would publish, schedule or archive needs an editor. */
+function refuseContributorStatus(principal: Principal | null, input: WriterInput): void {
+  if (principal?.role === 'contributor' && input.status != null && input.status !== 'draft')
+    throw new DomainError(
+      'FORBIDDEN',
+      `A contributor writes drafts only: status ${input.status} needs an editor.`,
+    );
+}
+
 const authorOf = (principal: Principal | null) => principal?.name ?? null;
 
 /**
@@ -21,10 +32,24 @@ export class ArticlesService {
   constructor(
     readonly reader: ArticleReader,
     readonly writer: ArticleWriter,
+    private readonly leases: EditLeases,
   ) {}
 
-  get(key: IdOrSlug, principal: Principal | null): Promise<Article> {
-    return this.reader.get(key, viewerOf(principal));
+  async get(key: IdOrSlug, principal: Principal | null): Promise<Article> {
+    const viewer = viewerOf(principal);
+    const article = await this.reader.get(key, viewer);
+    return viewer.editor ? this.withLock(article) : article;
+  }
+
+  /** A write's answer: the article as an editor sees it now. */
+  private async forEditor(id: string): Promise<Article> {
+    return this.withLock(await this.reader.get({ id }, { editor: true }));
+  }
+
+  /** Editors see who holds the edit lease (null when nobody does). */
+  private async withLock(article: Article): Promise<Article> {
+    const lock = (await this.leases.locks([article.id])).get(article.id) ?? null;
+    return { ...article, lock };
   }
 
   /**
@@ -74,13 +99,23 @@ export class ArticlesService {
   }
 
   async create(input: WriterInput, principal: Principal | null): Promise<Article> {
+    refuseContributorStatus(principal, input);
     const id = await this.writer.create(input, authorOf(principal));
-    return this.reader.get({ id }, { editor: true });
+    return this.forEditor(id);
   }
 
   async update(key: IdOrSlug, input: WriterInput, principal: Principal | null): Promise<Article> {
+    refuseContributorStatus(principal, input);
+    if (principal?.role === 'contributor') {
+      const current = await this.reader.findRecord(key, { editor: true });
+      if (current && current.status !== 'draft')
+        throw new DomainError(
+          'FORBIDDEN',
+          `A contributor changes drafts only; this article is ${current.status}: an editor must change it.`,
+        );
+    }
     const id = await this.writer.update(key, input, authorOf(principal));
-    return this.reader.get({ id }, { editor: true });
+    return this.forEditor(id);
   }
 
   async remove(key: IdOrSlug): Promise<void> {
@@ -89,17 +124,17 @@ export class ArticlesService {
 
   async restore(key: IdOrSlug): Promise<Article> {
     const id = await this.writer.untrash(key);
-    return this.reader.get({ id }, { editor: true });
+    return this.forEditor(id);
   }
 
   async publish(key: IdOrSlug, publishedAt?: string): Promise<Article> {
     const id = await this.writer.publish(key, publishedAt);
-    return this.reader.get({ id }, { editor: true });
+    return this.forEditor(id);
   }
 
   async unpublish(key: IdOrSlug): Promise<Article> {
     const id = await this.writer.unpublish(key);
-    return this.reader.get({ id }, { editor: true });
+    return this.forEditor(id);
   }
 
   revisions(key: IdOrSlug): Promise<Revision[]> {
@@ -108,6 +143,6 @@ export class ArticlesService {
 
   async restoreRevision(key: IdOrSlug, revisionId: string, principal: Principal | null): Promise<Article> {
     const id = await this.writer.restoreRevision(key, revisionId, authorOf(principal));
-    return this.reader.get({ id }, { editor: true });
+    return this.forEditor(id);
   }
 }

@@ -120,6 +120,7 @@ const schema = z.object({
   IMPORT_MAX_BYTES: int(1024).default(104857600),
   WEBHOOK_MAX_ATTEMPTS: int(1, 100).default(8),
   WEBHOOK_ALLOW_PRIVATE_URLS: bool.default(false),
+  AUDIT_RETENTION_DAYS: int(1, 36500).default(365),
   GRAPHQL_INTROSPECTION: bool.optional(),
   METRICS_TOKEN: z.string().min(1).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -190,6 +191,8 @@ export interface AppConfig {
   importMaxBytes: number;
   webhookMaxAttempts: number;
   webhookAllowPrivateUrls: boolean;
+  /** Audit rows younger than this many days can be neither changed nor deleted, by anyone. */
+  auditRetentionDays: number;
   /**
    * Webhook dispatcher tuning; not environment settings (tests shrink them). The first retry
    * waits about webhookRetryBaseMs, each next one twice as long, at most webhookRetryMaxMs.
@@ -276,6 +279,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     importMaxBytes: e.IMPORT_MAX_BYTES,
     webhookMaxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
     webhookAllowPrivateUrls: e.WEBHOOK_ALLOW_PRIVATE_URLS,
+    auditRetentionDays: e.AUDIT_RETENTION_DAYS,
     webhookRetryBaseMs: 5_000,
     webhookRetryMaxMs: 3_600_000,
     webhookTimeoutMs: 5_000,

@@ -3,7 +3,8 @@ import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { viewerOf } from '../articles/articles.service';
 import { articleKeys } from '../articles/article-surrogate-keys';
 import type { ArticleSummary } from '../articles/article.model';
-import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/role';
 import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { CuratedRankingInput, RankingQueryDto } from './dto/ranking.args';
@@ -58,7 +59,11 @@ export class RankingsController {
     description: 'Answers 200 whether it created or replaced; the answer lists every member.',
   })
   @ApiOkResponse({ type: CuratedRanking })
-  put(@Param('slug') slug: string, @Body() input: CuratedRankingInput): Promise<CuratedRanking> {
-    return this.rankings.putCurated(slug, input, 'summary');
+  put(
+    @Param('slug') slug: string,
+    @Body() input: CuratedRankingInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<CuratedRanking> {
+    return this.rankings.putCurated(slug, input, 'summary', actor);
   }
 }

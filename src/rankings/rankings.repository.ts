@@ -115,8 +115,16 @@ export class RankingsRepository {
   }
 
   /** Creates or replaces a list with its members, in one transaction. */
-  async putCurated(slug: string, title: string, articleIds: string[]): Promise<void> {
-    await this.dataSource.transaction((m: EntityManager) => writeCuratedRanking(m, slug, title, articleIds));
+  /** Creates or replaces a list; `then` runs in the same transaction with what happened (the audit row). */
+  async putCurated(
+    slug: string,
+    title: string,
+    articleIds: string[],
+    then: (m: EntityManager, outcome: 'created' | 'updated' | 'unchanged') => Promise<void>,
+  ): Promise<void> {
+    await this.dataSource.transaction(async (m: EntityManager) => {
+      await then(m, await writeCuratedRanking(m, slug, title, articleIds));
+    });
   }
 }
 

@@ -1,6 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { viewerOf } from '../articles/articles.service';
-import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/role';
 import { CuratedRankingInput, RankingArgs } from './dto/ranking.args';
 import { CuratedRanking, RankedArticle } from './ranking.model';
@@ -34,7 +35,8 @@ export class RankingsResolver {
   putCuratedRanking(
     @Args('slug') slug: string,
     @Args('input') input: CuratedRankingInput,
+    @CurrentActor() actor: Actor,
   ): Promise<CuratedRanking> {
-    return this.rankings.putCurated(slug, input, 'record');
+    return this.rankings.putCurated(slug, input, 'record', actor);
   }
 }

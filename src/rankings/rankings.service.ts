@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { ArticleReader, type Viewer } from '../articles/article-reader.service';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/actor';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { parseIdOrSlug, SLUG_PATTERN, SLUG_MAX } from '../common/http/id-or-slug.pipe';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -49,6 +51,7 @@ export class RankingsService {
     private readonly reader: ArticleReader,
     private readonly sections: SectionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -134,7 +137,7 @@ export class RankingsService {
   }
 
   /** Creates or replaces a list atomically; every member must be an article outside the trash. */
-  async putCurated<S extends ArticleShape>(slug: string, input: CuratedRankingInput, shape: S) {
+  async putCurated<S extends ArticleShape>(slug: string, input: CuratedRankingInput, shape: S, actor: Actor) {
     checkSlug(slug);
     const errors: FieldError[] = [];
     const keys = input.articles.map((value, i) => {
@@ -159,7 +162,15 @@ export class RankingsService {
       else ids.push(hit.id);
     });
     if (errors.length) throw DomainError.validation(errors);
-    await this.repo.putCurated(slug, input.title.trim(), ids);
+    await this.repo.putCurated(slug, input.title.trim(), ids, async (m, outcome) => {
+      if (outcome === 'unchanged') return;
+      await this.audit.record(m, actor, {
+        action: outcome === 'created' ? 'ranking.create' : 'ranking.update',
+        entityType: 'ranking',
+        entityId: slug,
+        summary: `${outcome} curated ranking ${JSON.stringify(input.title.trim())} with ${ids.length} articles`,
+      });
+    });
     return this.getCurated(slug, { editor: true }, shape);
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Public, RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, Public, RequireRole } from '../common/auth/decorators';
 import { Problems } from '../common/errors/problems.decorator';
 import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { IdOrSlugPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
@@ -34,8 +35,8 @@ export class SectionsController {
   @RequireRole('editor')
   @Problems('UNKNOWN_SECTION', 'SLUG_TAKEN')
   @ApiCreatedResponse({ type: Section })
-  create(@Body() input: CreateSectionInput): Promise<Section> {
-    return this.sections.create(input);
+  create(@Body() input: CreateSectionInput, @CurrentActor() actor: Actor): Promise<Section> {
+    return this.sections.create(input, actor);
   }
 
   @Patch(':idOrSlug')
@@ -45,8 +46,9 @@ export class SectionsController {
   update(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Body() input: UpdateSectionInput,
+    @CurrentActor() actor: Actor,
   ): Promise<Section> {
-    return this.sections.update(key, input);
+    return this.sections.update(key, input, actor);
   }
 
   @Delete(':idOrSlug')
@@ -54,7 +56,7 @@ export class SectionsController {
   @HttpCode(204)
   @Problems('SECTION_NOT_FOUND', 'SECTION_NOT_EMPTY')
   @ApiNoContentResponse({ description: 'Deleted; a section with children or articles is 409.' })
-  remove(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<void> {
-    return this.sections.remove(key);
+  remove(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug, @CurrentActor() actor: Actor): Promise<void> {
+    return this.sections.remove(key, actor);
   }
 }

@@ -1,5 +1,6 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Public, RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, Public, RequireRole } from '../common/auth/decorators';
 import { parseIdOrSlug } from '../common/http/id-or-slug.pipe';
 import { CreateSectionInput, UpdateSectionInput } from './dto/section.input';
 import { Section } from './section.model';
@@ -23,8 +24,8 @@ export class SectionsResolver {
 
   @Mutation(() => Section)
   @RequireRole('editor')
-  createSection(@Args('input') input: CreateSectionInput): Promise<Section> {
-    return this.service.create(input);
+  createSection(@Args('input') input: CreateSectionInput, @CurrentActor() actor: Actor): Promise<Section> {
+    return this.service.create(input, actor);
   }
 
   @Mutation(() => Section, { description: '`id` takes an id or a slug.' })
@@ -32,14 +33,18 @@ export class SectionsResolver {
   updateSection(
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: UpdateSectionInput,
+    @CurrentActor() actor: Actor,
   ): Promise<Section> {
-    return this.service.update(parseIdOrSlug(id, 'id'), input);
+    return this.service.update(parseIdOrSlug(id, 'id'), input, actor);
   }
 
   @Mutation(() => Boolean, { description: '`id` takes an id or a slug.' })
   @RequireRole('editor')
-  async deleteSection(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
-    await this.service.remove(parseIdOrSlug(id, 'id'));
+  async deleteSection(
+    @Args('id', { type: () => ID }) id: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<boolean> {
+    await this.service.remove(parseIdOrSlug(id, 'id'), actor);
     return true;
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/actor';
 import { LRUCache } from 'lru-cache';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import type { EntityManager } from 'typeorm';
@@ -39,6 +41,7 @@ export class SectionsService implements OnModuleInit {
   constructor(
     private readonly sections: SectionRepository,
     private readonly invalidation: CacheInvalidation,
+    private readonly audit: AuditService,
   ) {}
 
   /** Another instance's section write: read the tree again (articles cached with it go too). */
@@ -78,20 +81,27 @@ export class SectionsService implements OnModuleInit {
     return section;
   }
 
-  async create(input: CreateSectionInput): Promise<Section> {
+  async create(input: CreateSectionInput, actor: Actor): Promise<Section> {
     const id = await this.write(async (manager, tree) => {
       const parentId = input.parent ? this.requireParent(tree, input.parent).id : null;
-      return this.sections.insert(manager, {
+      const id = await this.sections.insert(manager, {
         slug: input.slug,
         name: input.name,
         description: input.description ?? null,
         parentId,
       });
+      await this.audit.record(manager, actor, {
+        action: 'section.create',
+        entityType: 'section',
+        entityId: id,
+        summary: `created section ${input.slug}${input.parent ? ` under ${input.parent}` : ''}`,
+      });
+      return id;
     });
     return this.get({ id });
   }
 
-  async update(key: IdOrSlug, input: UpdateSectionInput): Promise<Section> {
+  async update(key: IdOrSlug, input: UpdateSectionInput, actor: Actor): Promise<Section> {
     const id = await this.write(async (manager, tree) => {
       const row = tree.find(key);
       if (!row) throw new DomainError('SECTION_NOT_FOUND', 'No such section.');
@@ -111,13 +121,21 @@ export class SectionsService implements OnModuleInit {
         }
         patch.parentId = parent?.id ?? null;
       }
-      if (Object.keys(patch).length) await this.sections.update(manager, row.id, patch);
+      if (Object.keys(patch).length) {
+        await this.sections.update(manager, row.id, patch);
+        await this.audit.record(manager, actor, {
+          action: 'section.update',
+          entityType: 'section',
+          entityId: row.id,
+          summary: `changed ${Object.keys(patch).join(', ')} of section ${row.slug}`,
+        });
+      }
       return row.id;
     });
     return this.get({ id });
   }
 
-  async remove(key: IdOrSlug): Promise<void> {
+  async remove(key: IdOrSlug, actor: Actor): Promise<void> {
     await this.write(async (manager, tree) => {
       const row = tree.find(key);
       if (!row) throw new DomainError('SECTION_NOT_FOUND', 'No such section.');
@@ -125,6 +143,12 @@ export class SectionsService implements OnModuleInit {
         throw new DomainError('SECTION_NOT_EMPTY', `Section ${row.slug} still has child sections.`);
       }
       await this.sections.delete(manager, row.id);
+      await this.audit.record(manager, actor, {
+        action: 'section.delete',
+        entityType: 'section',
+        entityId: row.id,
+        summary: `deleted section ${row.slug}`,
+      });
     });
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, EntityManager, Repository } from 'typeorm';
 import { WebhookEntity } from './webhook.entity';
 import type { DeliveryStatus, WebhookEvent } from './webhook-events';
 
@@ -36,8 +36,16 @@ export class WebhookRepository {
     this.repo = dataSource.getRepository(WebhookEntity);
   }
 
-  async insert(row: { url: string; events: WebhookEvent[]; secret: string }): Promise<WebhookRecord> {
-    const saved = await this.repo.save(this.repo.create(row));
+  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  async insert(
+    row: { url: string; events: WebhookEvent[]; secret: string },
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<WebhookRecord> {
+    const repo = manager.getRepository(WebhookEntity);
+    const saved = await repo.save(repo.create(row));
     return { id: saved.id, url: saved.url, events: saved.events, createdAt: saved.createdAt };
   }
 
@@ -60,8 +68,8 @@ export class WebhookRepository {
    * Soft-deletes a live webhook and, in the same statement, ends its pending deliveries (a try in
    * flight may finish, but its outcome no longer changes them). False when there was none.
    */
-  async softDelete(id: string): Promise<boolean> {
-    const rows: { id: string }[] = await this.dataSource.query(
+  async softDelete(id: string, manager: EntityManager = this.dataSource.manager): Promise<boolean> {
+    const rows: { id: string }[] = await manager.query(
       `WITH gone AS (
          UPDATE webhooks SET deleted_at = now() WHERE id = $1 AND deleted_at IS NULL RETURNING id
        ), stopped AS (
@@ -92,8 +100,12 @@ export class WebhookRepository {
    * like any other (with retries). It points at the first delivery of the message, whose id stays
    * the `webhook-id`. Null when the webhook is not live or the delivery is not one of its own.
    */
-  async insertRedelivery(webhookId: string, deliveryId: string): Promise<DeliveryRecord | null> {
-    const rows: DeliveryRecord[] = await this.dataSource.query(
+  async insertRedelivery(
+    webhookId: string,
+    deliveryId: string,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<DeliveryRecord | null> {
+    const rows: DeliveryRecord[] = await manager.query(
       `WITH original AS (
          SELECT d.id, d.redelivery_of, d.webhook_id, d.event_id, d.event
            FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.deleted_at IS NULL

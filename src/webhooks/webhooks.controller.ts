@@ -6,7 +6,8 @@ import {
   ApiOkResponse,
   ApiTags,
 } from '@nestjs/swagger';
-import { RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, RequireRole } from '../common/auth/decorators';
 import { Problems } from '../common/errors/problems.decorator';
 import { UuidPipe } from '../common/http/id-or-slug.pipe';
 import { CreateWebhookInput } from './dto/create-webhook.input';
@@ -22,8 +23,8 @@ export class WebhooksController {
 
   @Post()
   @ApiCreatedResponse({ type: Webhook, description: 'The secret is not echoed back.' })
-  create(@Body() input: CreateWebhookInput): Promise<Webhook> {
-    return this.webhooks.create(input);
+  create(@Body() input: CreateWebhookInput, @CurrentActor() actor: Actor): Promise<Webhook> {
+    return this.webhooks.create(input, actor);
   }
 
   @Get()
@@ -36,8 +37,8 @@ export class WebhooksController {
   @HttpCode(204)
   @Problems('WEBHOOK_NOT_FOUND')
   @ApiNoContentResponse({ description: 'Deleted; its pending deliveries stop.' })
-  remove(@Param('id', UuidPipe) id: string): Promise<void> {
-    return this.webhooks.remove(id);
+  remove(@Param('id', UuidPipe) id: string, @CurrentActor() actor: Actor): Promise<void> {
+    return this.webhooks.remove(id, actor);
   }
 
   @Get(':id/deliveries')
@@ -62,7 +63,8 @@ export class WebhooksController {
   redeliver(
     @Param('id', UuidPipe) id: string,
     @Param('deliveryId', UuidPipe) deliveryId: string,
+    @CurrentActor() actor: Actor,
   ): Promise<WebhookDelivery> {
-    return this.webhooks.redeliver(id, deliveryId);
+    return this.webhooks.redeliver(id, deliveryId, actor);
   }
 }

@@ -65,6 +65,46 @@ export interface paths {
         patch: operations["ArticlesController_update"];
         trace?: never;
     };
+    "/api/v1/articles/{idOrSlug}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take or renew the edit lease
+         * @description For 2 minutes; call again to renew. While it lasts, other callers’ writes to the article answer 423. An admin’s `force=true` takes over another caller’s lease (audited as article.lock.break).
+         */
+        post: operations["EditingController_lock"];
+        /**
+         * Release the edit lease
+         * @description Another caller’s lease is 423, unless an admin breaks it with `force=true` (audited).
+         */
+        delete: operations["EditingController_unlock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/articles/{idOrSlug}/preview-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["EditingController_createPreviewLink"];
+        delete: operations["EditingController_revokePreviewLinks"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/articles/{idOrSlug}/publish": {
         parameters: {
             query?: never;
@@ -213,6 +253,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The audit log
+         * @description Every stored change to articles, sections, curated rankings, API keys and webhooks, and every forced lease break, newest first. Append-only: rows are never changed, and deleted only once older than AUDIT_RETENTION_DAYS.
+         */
+        get: operations["AuditController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/exports/articles": {
         parameters: {
             query?: never;
@@ -285,6 +345,26 @@ export interface paths {
             cookie?: never;
         };
         get: operations["MediaController_rendition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/preview/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * An article through a preview link
+         * @description No key needed: the token is the permission. Draft or not, as it stands now; `private, no-store` and `X-Robots-Tag: noindex`, never from a cache. Expired or revoked: 404.
+         */
+        get: operations["EditingController_preview"];
         put?: never;
         post?: never;
         delete?: never;
@@ -498,7 +578,7 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             /** @enum {string} */
-            role: "editor" | "admin";
+            role: "contributor" | "editor" | "admin";
         };
         ApiKeyList: {
             data: components["schemas"]["ApiKey"][];
@@ -519,6 +599,8 @@ export interface components {
             heroImage: components["schemas"]["HeroImage"] | null;
             /** Format: uuid */
             id: string;
+            /** @description Editors only (absent for the public): the edit lease, null when nobody holds it. */
+            lock?: components["schemas"]["ArticleLock"] | null;
             /** Format: date-time */
             publishedAt: string | null;
             reactions: components["schemas"]["ReactionCount"][];
@@ -566,6 +648,14 @@ export interface components {
             data: components["schemas"]["ArticleSummary"][];
             page: components["schemas"]["PageInfo"];
         };
+        ArticleLock: {
+            by: components["schemas"]["LockHolder"];
+            /**
+             * Format: date-time
+             * @description Renew by taking the lease again.
+             */
+            until: string;
+        };
         ArticleSummary: {
             breadcrumb: components["schemas"]["SectionRef"][];
             byline: string | null;
@@ -596,6 +686,47 @@ export interface components {
             updatedAt: string;
             viewCount: number;
         };
+        AuditActor: {
+            /** @description The key's (or user's) id; null for `system`. */
+            id: string | null;
+            /** @description The key's name at the time. */
+            name: string;
+            /** @enum {string|null} */
+            role: "contributor" | "editor" | "admin" | null;
+            /**
+             * @description `key`: an API key; `user`: a signed-in person; `system`: the command line or the server itself.
+             * @enum {string}
+             */
+            type: "key" | "user" | "system";
+        };
+        AuditEntry: {
+            /**
+             * @description `<entity>.<verb>`, e.g. `article.publish`, `article.lock.break`, `api-key.create`.
+             * @example article.update
+             */
+            action: string;
+            actor: components["schemas"]["AuditActor"];
+            /** Format: date-time */
+            at: string;
+            entityId: string;
+            /** @example article */
+            entityType: string;
+            id: string;
+            /** @description The X-Request-Id of the request that made it. */
+            requestId: string | null;
+            /** @description What changed, in a line. */
+            summary: string;
+        };
+        AuditList: {
+            /** @description Newest first. */
+            data: components["schemas"]["AuditEntry"][];
+            page: components["schemas"]["AuditPageInfo"];
+        };
+        AuditPageInfo: {
+            limit: number;
+            /** @description Pass as `cursor` for the next (older) page. */
+            nextCursor: string | null;
+        };
         BlockInput: {
             /** @description image. Read as HTML and stored as: Sanitised HTML without any tags: markup is dropped, and &, <, > and " are entities, so it is safe as element content and inside a quoted attribute. */
             alt?: string;
@@ -622,7 +753,7 @@ export interface components {
             /** @example night desk importer */
             name: string;
             /** @enum {string} */
-            role: "editor" | "admin";
+            role: "contributor" | "editor" | "admin";
         };
         CreateSectionInput: {
             description?: string | null;
@@ -657,7 +788,7 @@ export interface components {
             lastUsedAt: string | null;
             name: string;
             /** @enum {string} */
-            role: "editor" | "admin";
+            role: "contributor" | "editor" | "admin";
         };
         CuratedRanking: {
             data: components["schemas"]["CuratedRankingItem"][];
@@ -777,6 +908,12 @@ export interface components {
             /** @enum {string} */
             type: "list";
         };
+        LockHolder: {
+            /** @description The holder's key id. */
+            id: string;
+            /** @description The holder's key name. */
+            name: string;
+        };
         Media: {
             /** @description Text (no markup). */
             alt: string;
@@ -833,6 +970,24 @@ export interface components {
             text: string;
             /** @enum {string} */
             type: "paragraph";
+        };
+        PreviewLink: {
+            /** Format: date-time */
+            expiresAt: string;
+            /** @description Shown only in this answer; anyone holding it sees the article. */
+            token: string;
+            /**
+             * @description Where the preview is read, relative to the server.
+             * @example /api/v1/preview/…
+             */
+            url: string;
+        };
+        PreviewLinkInput: {
+            /**
+             * @description Seconds the link works; at most 7 days.
+             * @default 86400
+             */
+            expiresIn: number;
         };
         Problem: {
             /**
@@ -1474,6 +1629,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs contributor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug already in use (`https://dateline.dev/problems/slug-taken`); External id already in use (`https://dateline.dev/problems/external-id-taken`). */
             409: {
                 headers: {
@@ -1664,6 +1828,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
             404: {
                 headers: {
@@ -1754,6 +1927,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs contributor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
             404: {
                 headers: {
@@ -1829,6 +2011,395 @@ export interface operations {
             };
         };
     };
+    EditingController_lock: {
+        parameters: {
+            query?: {
+                /** @description Admins: take over or break another caller's lease (audited). */
+                force?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ArticleLock"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EditingController_unlock: {
+        parameters: {
+            query?: {
+                /** @description Admins: take over or break another caller's lease (audited). */
+                force?: string;
+            };
+            header?: never;
+            path: {
+                /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Released (or there was none). */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EditingController_createPreviewLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewLinkInput"];
+            };
+        };
+        responses: {
+            /** @description The token is shown only in this answer. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewLink"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed request body (`https://dateline.dev/problems/malformed-body`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`https://dateline.dev/problems/payload-too-large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`https://dateline.dev/problems/unsupported-media-type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EditingController_revokePreviewLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every one of the article's preview links stops working at once. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ArticlesController_publish: {
         parameters: {
             query?: never;
@@ -1865,6 +2436,15 @@ export interface operations {
             };
             /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2361,6 +2941,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
             404: {
                 headers: {
@@ -2440,6 +3029,15 @@ export interface operations {
             };
             /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2536,6 +3134,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Article not found (`https://dateline.dev/problems/article-not-found`); Revision not found (`https://dateline.dev/problems/revision-not-found`). */
             404: {
                 headers: {
@@ -2625,6 +3232,15 @@ export interface operations {
             };
             /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2787,6 +3403,93 @@ export interface operations {
             };
         };
     };
+    AuditController_list: {
+        parameters: {
+            query?: {
+                /** @description `article`, `section`, `ranking`, `api-key`, `webhook`. */
+                entityType?: string;
+                /** @description The entity's id (an article's uuid, a ranking's slug). */
+                entityId?: string;
+                /** @description The actor's key id, or its name. */
+                actor?: string;
+                action?: string;
+                /** @description Only changes at or after this time. */
+                since?: string;
+                limit?: number;
+                /** @description `page.nextCursor` of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditList"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs admin. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     ImportsController_export: {
         parameters: {
             query?: {
@@ -2821,6 +3524,15 @@ export interface operations {
             };
             /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2923,6 +3635,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large (`https://dateline.dev/problems/payload-too-large`). */
             413: {
                 headers: {
@@ -3013,6 +3734,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
             429: {
                 headers: {
@@ -3095,6 +3825,15 @@ export interface operations {
             };
             /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3285,6 +4024,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Media not found (`https://dateline.dev/problems/media-not-found`). */
             404: {
                 headers: {
@@ -3377,6 +4125,15 @@ export interface operations {
             };
             /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3494,6 +4251,91 @@ export interface operations {
                 };
             };
             /** @description Media not found (`https://dateline.dev/problems/media-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EditingController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is optional here, but one that is sent must be valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Preview not found (`https://dateline.dev/problems/preview-not-found`). */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -3759,6 +4601,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Payload too large (`https://dateline.dev/problems/payload-too-large`). */
             413: {
                 headers: {
@@ -4013,6 +4864,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Slug already in use (`https://dateline.dev/problems/slug-taken`). */
             409: {
                 headers: {
@@ -4203,6 +5063,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Section not found (`https://dateline.dev/problems/section-not-found`). */
             404: {
                 headers: {
@@ -4295,6 +5164,15 @@ export interface operations {
             };
             /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key's role may not do this: it needs editor. Forbidden (`https://dateline.dev/problems/forbidden`). */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -7,6 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
+import { systemActor } from '../../src/common/auth/actor';
 import type { TrustProxy } from '../../src/config/config';
 import { HttpClient, expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
@@ -29,11 +30,14 @@ const PUBLIC_REST = new Set([
   'GET /api/v1/rankings',
   'GET /api/v1/rankings/{slug}',
   'GET /api/v1/recommendations',
+  'GET /api/v1/preview/{token}',
+  'GET /api/v1/media/{id}',
+  'GET /api/v1/media/{id}/renditions/{version}/{name}',
   'GET /health/live',
   'GET /health/ready',
   'GET /metrics',
 ]);
-const ADMIN_ONLY = [/^\/api\/v1\/api-keys(\/|$)/, /^\/api\/v1\/webhooks(\/|$)/];
+const ADMIN_ONLY = [/^\/api\/v1\/api-keys(\/|$)/, /^\/api\/v1\/webhooks(\/|$)/, /^\/api\/v1\/audit(\/|$)/];
 /** GraphQL mutations the contract opens to everyone; every other mutation needs a key. */
 const PUBLIC_MUTATIONS = new Set(['react', 'unreact', 'recordView']);
 /** GraphQL mutations for admins only (none in the contract yet: keys and webhooks are REST). */
@@ -59,7 +63,7 @@ describe('Hardening: authentication', () => {
     const t = await startTestApp();
     try {
       const keys = t.dateline.app.get(ApiKeysService);
-      const created = await keys.create('constant-time check', 'editor');
+      const created = await keys.create('constant-time check', 'editor', systemActor('test setup'));
       const [, prefix, secret] = /^dl_([0-9a-f]{16})_(.+)$/.exec(created.key) ?? [];
       expect(await keys.authenticate(created.key)).toMatchObject({ keyId: created.id, role: 'editor' });
       const flipped = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
@@ -67,7 +71,7 @@ describe('Hardening: authentication', () => {
       expect(await keys.authenticate(`dl_${'0'.repeat(16)}_${secret}`)).toBeNull();
       expect(await keys.authenticate(`dl_${prefix}_${secret}x`)).toBeNull();
       expect(await keys.authenticate('')).toBeNull();
-      await keys.revoke(created.id);
+      await keys.revoke(created.id, systemActor('test setup'));
       expect(await keys.authenticate(created.key)).toBeNull();
       expectProblem(await new HttpClient(t.url, created.key).get('/api/v1/api-keys'), 401);
     } finally {

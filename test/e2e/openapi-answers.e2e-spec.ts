@@ -29,6 +29,7 @@ describe('openapi.json describes the real answers', () => {
     bare: { id: string; slug: string };
     ranking: string;
     media: { id: string; url: string };
+    preview: string;
   };
 
   /** Sends a request and fails unless its answer is documented and validates. */
@@ -86,7 +87,9 @@ describe('openapi.json describes the real answers', () => {
     expect(put.status).toBe(200);
     const media = await upload(t.editor, await plainPng(400, 300));
     expect(media.status).toBe(201);
-    fx = { parent, child, full, bare, ranking, media: media.body };
+    const draft = await anArticle(t, { title: `Draft for preview ${unique('')}` });
+    const preview = (await t.editor.post(`/api/v1/articles/${draft.id}/preview-links`, {})).body.token;
+    fx = { parent, child, full, bare, ranking, media: media.body, preview };
   });
   afterAll(() => t?.close());
 
@@ -125,6 +128,10 @@ describe('openapi.json describes the real answers', () => {
       [fx.media.url, 200],
       [fx.media.url.replace(/\/[^/]+$/, '/500.jpg'), 400],
       [fx.media.url.replace(/\/renditions\/[0-9a-f]+\//, '/renditions/0000000000000000/'), 404],
+    ],
+    'GET /api/v1/preview/{token}': [
+      [`/api/v1/preview/${fx.preview}`, 200],
+      [`/api/v1/preview/${'x'.repeat(43)}`, 404],
     ],
     'GET /api/v1/rankings': [
       ['/api/v1/rankings?window=24h', 200],

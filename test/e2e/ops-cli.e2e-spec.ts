@@ -86,7 +86,7 @@ describe('npm run cms', () => {
   it('exit codes scripts can trust: 1 with one line for failures, 2 for usage errors, 0 for --help', async () => {
     const badRole = await cms(['api-key', 'create', '--name', 'x', '--role', 'root']);
     expect(badRole.status).toBe(1);
-    expect(badRole.stderr).toMatch(/^error: --role must be editor or admin[^\n]*\n$/);
+    expect(badRole.stderr).toMatch(/^error: --role must be contributor, editor or admin[^\n]*\n$/);
 
     const unknownId = await cms(['api-key', 'revoke', '00000000-0000-4000-8000-000000000000']);
     expect(unknownId.status).toBe(1);

@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { WebhookRepository } from '../../src/webhooks/webhook.repository';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
+import { systemActor } from '../../src/common/auth/actor';
 import { anArticle, aSection, published } from './article-factory';
 import { unique, type TestApp } from './test-app';
 
@@ -425,8 +426,8 @@ export async function seedContent(t: TestApp): Promise<ContentPool> {
 
   const keys = t.dateline.app.get(ApiKeysService);
   const spareKeys = [
-    await keys.create('fuzz spare editor', 'editor'),
-    await keys.create('fuzz spare admin', 'admin'),
+    await keys.create('fuzz spare editor', 'editor', systemActor('fuzz setup')),
+    await keys.create('fuzz spare admin', 'admin', systemActor('fuzz setup')),
   ];
   const webhook = await t.dateline.app.get(WebhookRepository).insert({
     url: 'http://127.0.0.1:9/fuzz',

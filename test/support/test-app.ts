@@ -1,4 +1,5 @@
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
+import { systemActor } from '../../src/common/auth/actor';
 import { createApp, type Dateline } from '../../src/app.factory';
 import { loadConfig, type AppConfig } from '../../src/config/config';
 import { testDatabaseUrl } from './test-database';
@@ -59,8 +60,9 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
   const url = `http://127.0.0.1:${address.port}`;
   const clientOptions = { checkLeaks: dateline.config.nodeEnv === 'production' };
   const keys = dateline.app.get(ApiKeysService);
-  const editorKey = (await keys.create('test editor', 'editor')).key;
-  const adminKey = (await keys.create('test admin', 'admin')).key;
+  const setup = systemActor('test setup');
+  const editorKey = (await keys.create('test editor', 'editor', setup)).key;
+  const adminKey = (await keys.create('test admin', 'admin', setup)).key;
   return {
     dateline,
     url,

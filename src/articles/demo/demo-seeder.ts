@@ -1,3 +1,4 @@
+import { systemActor } from '../../common/auth/actor';
 import { Injectable, Logger } from '@nestjs/common';
 import { SectionsService } from '../../sections/sections.service';
 import { writeRowOf } from '../article-input';
@@ -62,12 +63,15 @@ export class DemoSeeder {
     for (const s of DEMO_SECTIONS) {
       const tree = await this.sections.tree();
       if (tree.find({ slug: s.slug })) continue;
-      await this.sections.create({
-        slug: s.slug,
-        name: s.name,
-        description: s.description,
-        parent: s.parent,
-      });
+      await this.sections.create(
+        {
+          slug: s.slug,
+          name: s.name,
+          description: s.description,
+          parent: s.parent,
+        },
+        systemActor('demo content'),
+      );
       created++;
     }
     return created;

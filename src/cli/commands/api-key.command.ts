@@ -2,25 +2,36 @@ import type { Command } from 'commander';
 import { ApiKeyRepository } from '../../api-keys/api-key.repository';
 import type { ApiKey, CreatedApiKey } from '../../api-keys/api-key.model';
 import { ApiKeysService } from '../../api-keys/api-keys.service';
+import { AuditRepository } from '../../audit/audit.repository';
+import { AuditService } from '../../audit/audit.service';
+import { systemActor } from '../../common/auth/actor';
 import { ROLES, type Role } from '../../common/auth/role';
 import { DomainError } from '../../common/errors/domain-error';
 import { CliError, callServer, globalOptions, print, requireMigrated, withDatabase } from '../cli-context';
+
+/** `contributor, editor or admin` */
+const ROLE_LIST = `${ROLES.slice(0, -1).join(', ')} or ${ROLES[ROLES.length - 1]}`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Runs fn with the API keys service on the configured database. */
 function withKeys<T>(fn: (keys: ApiKeysService) => Promise<T>): Promise<T> {
-  return withDatabase(async (ds) => {
+  return withDatabase(async (ds, config) => {
     await requireMigrated(ds);
-    return fn(new ApiKeysService(new ApiKeyRepository(ds)));
+    return fn(
+      new ApiKeysService(new ApiKeyRepository(ds), new AuditService(new AuditRepository(ds), config)),
+    );
   });
 }
 
+/** The audit log's name for what the command line does on the database itself. */
+const CLI = systemActor('cms command line');
+
 function printKeys(keys: ApiKey[]): void {
   if (!keys.length) return print('no API keys');
-  print(['ID'.padEnd(36), 'ROLE  ', 'CREATED'.padEnd(24), 'LAST USED'.padEnd(24), 'NAME'].join('  '));
+  print(['ID'.padEnd(36), 'ROLE       ', 'CREATED'.padEnd(24), 'LAST USED'.padEnd(24), 'NAME'].join('  '));
   for (const k of keys)
-    print([k.id, k.role.padEnd(6), k.createdAt, (k.lastUsedAt ?? '-').padEnd(24), k.name].join('  '));
+    print([k.id, k.role.padEnd(11), k.createdAt, (k.lastUsedAt ?? '-').padEnd(24), k.name].join('  '));
 }
 
 /** `api-key create|list|revoke`: manages API keys (admin work) on the database or over REST. */
@@ -31,16 +42,16 @@ export function registerApiKey(program: Command): void {
     .command('create')
     .description('create an API key and print its secret (shown only this once)')
     .requiredOption('--name <name>', 'who or what the key is for')
-    .requiredOption('--role <role>', `${ROLES.join(' or ')}`)
+    .requiredOption('--role <role>', ROLE_LIST)
     .option('--json', 'print the new key as JSON')
     .action(async (opts: { name: string; role: string; json?: boolean }, cmd: Command) => {
       if (!(ROLES as readonly string[]).includes(opts.role))
-        throw new CliError(`--role must be ${ROLES.join(' or ')}, not "${opts.role}"`);
+        throw new CliError(`--role must be ${ROLE_LIST}, not "${opts.role}"`);
       if (!opts.name.trim()) throw new CliError('--name must not be empty');
       const g = globalOptions(cmd);
       const created = g.url
         ? await callServer<CreatedApiKey>(g, 'POST', '/api/v1/api-keys', { name: opts.name, role: opts.role })
-        : await withKeys((keys) => keys.create(opts.name, opts.role as Role));
+        : await withKeys((keys) => keys.create(opts.name, opts.role as Role, CLI));
       if (opts.json) return print(JSON.stringify(created));
       print(`Created API key ${created.id} "${created.name}" with the ${created.role} role.`);
       print('Its secret is shown only this once; store it now:');
@@ -72,7 +83,7 @@ export function registerApiKey(program: Command): void {
       if (g.url) await callServer<void>(g, 'DELETE', `/api/v1/api-keys/${encodeURIComponent(id)}`);
       else
         await withKeys((keys) =>
-          keys.revoke(id).catch((err: unknown) => {
+          keys.revoke(id, CLI).catch((err: unknown) => {
             throw err instanceof DomainError ? new CliError(err.message) : err;
           }),
         );

@@ -1,6 +1,7 @@
 import { DomainError } from '../errors/domain-error';
 
-export const ROLES = ['editor', 'admin'] as const;
+/** Lowest first: each role can do everything the roles before it can. */
+export const ROLES = ['contributor', 'editor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Who is calling: null for an anonymous reader. */
@@ -10,14 +11,22 @@ export interface Principal {
   role: Role;
 }
 
-/** admin can do everything an editor can. */
+/**
+ * admin can do everything an editor can, and an editor everything a contributor can (write
+ * drafts and working copies; never publish, schedule, delete or import).
+ */
 export function hasRole(principal: Principal | null, required: Role): boolean {
   if (!principal) return false;
-  return required === 'editor' || principal.role === 'admin';
+  return ROLES.indexOf(principal.role) >= ROLES.indexOf(required);
 }
 
 export function isEditor(principal: Principal | null): boolean {
   return hasRole(principal, 'editor');
+}
+
+/** Any key: the newsroom's own people, who read drafts (contributors write them). */
+export function isStaff(principal: Principal | null): boolean {
+  return hasRole(principal, 'contributor');
 }
 
 /**

@@ -76,7 +76,8 @@ export function formatGraphqlError(
     reason: domain.code,
   };
   if (domain.errors?.length) extensions.errors = domain.errors;
-  if (typeof domain.extra?.retryAfter === 'number') extensions.retryAfter = domain.extra.retryAfter;
+  // The problem document's extra members (retryAfter, currentVersion, lockedBy…), as REST has them.
+  for (const [k, v] of Object.entries(domain.extra ?? {})) if (k !== 'rateLimit') extensions[k] = v;
   return { message: domain.message, locations: formatted.locations, path: formatted.path, extensions };
 }
 

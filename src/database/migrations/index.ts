@@ -8,6 +8,9 @@ import { ArticlesCreationOrderIndex1796010000000 } from './1796010000000-Article
 import { StandardWebhooks1796020000000 } from './1796020000000-StandardWebhooks';
 import { BlockTextFieldsAsHtml1796035000000 } from './1796035000000-BlockTextFieldsAsHtml';
 import { CreateMedia1796052000000 } from './1796052000000-CreateMedia';
+import { CreateAuditLog1796300000000 } from './1796300000000-CreateAuditLog';
+import { ContributorRole1796301000000 } from './1796301000000-ContributorRole';
+import { EditLeasesAndPreviewLinks1796302000000 } from './1796302000000-EditLeasesAndPreviewLinks';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -21,4 +24,7 @@ export const MIGRATIONS = [
   StandardWebhooks1796020000000,
   BlockTextFieldsAsHtml1796035000000,
   CreateMedia1796052000000,
+  CreateAuditLog1796300000000,
+  ContributorRole1796301000000,
+  EditLeasesAndPreviewLinks1796302000000,
 ];

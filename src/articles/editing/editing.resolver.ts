@@ -1,0 +1,43 @@
+import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Public } from '../../common/auth/decorators';
+import { isStaff } from '../../common/auth/role';
+import type { GraphqlContext } from '../../common/graphql/graphql.config';
+import { markPrivateAnswer } from '../../common/http/private-answer';
+import type { ArticleRecord } from '../article-reader.service';
+import { Article } from '../article.model';
+import { EDITING_LOADERS, type EditingLoaders } from './editing.loaders';
+import { ArticleLock } from './editing.model';
+import { PreviewLinks } from './preview-links.service';
+import { DomainError } from '../../common/errors/domain-error';
+
+/** The editing side of an article in GraphQL: previews, and what only editors see. */
+@Resolver(() => Article)
+export class EditingResolver {
+  constructor(private readonly previews: PreviewLinks) {}
+
+  @Query(() => Article, {
+    nullable: true,
+    description:
+      'The article a preview link shows, draft or not (null when the token is wrong, expired or revoked). No key needed; the answer is `private, no-store` and `X-Robots-Tag: noindex`.',
+  })
+  @Public()
+  async preview(@Args('token') token: string, @Context() ctx: GraphqlContext): Promise<ArticleRecord | null> {
+    // Never kept by the GraphQL answer cache either: it keeps only `article` and `articles` queries.
+    markPrivateAnswer(ctx.req);
+    try {
+      return await this.previews.record(token);
+    } catch (err) {
+      if (err instanceof DomainError && err.code === 'PREVIEW_NOT_FOUND') return null;
+      throw err;
+    }
+  }
+
+  @ResolveField(() => ArticleLock, {
+    nullable: true,
+    description: 'The edit lease, while someone holds it. Editors (any key) only: null for the public.',
+  })
+  async lock(@Parent() a: { id: string }, @Context() ctx: GraphqlContext): Promise<ArticleLock | null> {
+    if (!isStaff(ctx.req.principal ?? null)) return null;
+    return (await ctx.loaders.get<EditingLoaders>(EDITING_LOADERS).locks.load(a.id)) ?? null;
+  }
+}
