@@ -1,13 +1,20 @@
-import { Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
+import { Global, Module, type DynamicModule, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { ArticlesModule } from '../articles/articles.module';
+import { AuditModule } from '../audit/audit.module';
 import { ClockModule } from '../common/clock/clock.module';
 import { CommonModule } from '../common/common.module';
 import type { AppConfig } from '../config/config';
 import { ConfigModule } from '../config/config.module';
 import { dataSourceOptions } from '../database/data-source';
+import { MetricsService } from '../observability/metrics.service';
+
+/** The metrics the services count into; the command line never serves them. */
+@Global()
+@Module({ providers: [MetricsService], exports: [MetricsService] })
+class CliMetricsModule {}
 
 /** The articles feature without HTTP or GraphQL, over the command's own DataSource. */
 @Module({})
@@ -23,6 +30,8 @@ class CliArticlesModule {
           dataSourceFactory: () => Promise.resolve(dataSource),
         }),
         CommonModule,
+        AuditModule,
+        CliMetricsModule,
         ArticlesModule,
       ],
     };

@@ -95,6 +95,8 @@ export class MetricsService implements OnModuleInit {
   }
 
   onModuleInit(): void {
+    // The command line runs the same services without an HTTP server: nothing to observe there.
+    if (!this.adapterHost.httpAdapter) return;
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
     fastify.addHook('onResponse', (request, reply, done) => {
       this.httpDuration.observe(
