@@ -59,7 +59,10 @@ export class AuditRepository {
     );
   }
 
-  /** Newest first, by id (rows get ids in the order they were written). */
+  /**
+   * Newest first, by id (rows get ids in the order they were written). The ORDER BY names the
+   * table's column: a bare `id` would mean the text alias, and "99" sorts after "100".
+   */
   async list(filter: AuditFilter, manager: EntityManager = this.dataSource.manager): Promise<AuditRow[]> {
     const where: string[] = [];
     const params: unknown[] = [];
@@ -79,7 +82,7 @@ export class AuditRepository {
               actor_role AS "actorRole", action, entity_type AS "entityType", entity_id AS "entityId",
               request_id AS "requestId", summary
          FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY id DESC LIMIT $${params.length}`,
+        ORDER BY audit_log.id DESC LIMIT $${params.length}`,
       params,
     );
   }
