@@ -57,6 +57,8 @@ export interface ExistingArticle {
   publishedAt: Date | null;
   contentHash: string | null;
   deleted: boolean;
+  /** The stored version (1, then one more per stored change): what If-Match is compared with. */
+  version: number;
 }
 
 export interface ResolvedRefs {

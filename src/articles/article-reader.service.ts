@@ -106,6 +106,7 @@ export function toRecord(row: ArticleRow): ArticleRecord {
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     viewCount: Number(row.viewCount),
+    version: row.version,
     sectionId: row.sectionId,
     ...(row.body !== undefined ? { body: row.body, bodyHtml: row.bodyHtml, bodyText: row.bodyText } : {}),
   };

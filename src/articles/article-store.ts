@@ -200,8 +200,9 @@ export class ArticleStore {
       published_at: Date | null;
       content_hash: string | null;
       deleted: boolean;
+      version: number;
     }[] = await manager.query(
-      `SELECT id, slug, external_id, status, published_at, content_hash, deleted_at IS NOT NULL AS deleted
+      `SELECT id, slug, external_id, status, published_at, content_hash, deleted_at IS NOT NULL AS deleted, version
          FROM articles WHERE external_id = ANY($1::text[]) OR slug = ANY($2::text[]) OR id = ANY($3::uuid[])
          ${lock ? 'FOR UPDATE' : ''}`,
       [externalIds, slugs, ids],
@@ -214,6 +215,7 @@ export class ArticleStore {
       publishedAt: r.published_at,
       contentHash: r.content_hash,
       deleted: r.deleted,
+      version: r.version,
     }));
   }
 
@@ -353,11 +355,14 @@ export class ArticleStore {
     );
   }
 
-  /** Changed articles in one statement. */
+  /**
+   * Changed articles in one statement. Every statement here that changes a stored article adds one
+   * to its version (a new article starts at 1, the column's default).
+   */
   async updateArticles(manager: EntityManager, ids: string[], rows: ArticleWriteRow[]): Promise<void> {
     if (!rows.length) return;
     await manager.query(
-      `UPDATE articles a SET (${COLUMN_NAMES}, updated_at) = ROW(${UNNEST_VALUES}, now())
+      `UPDATE articles a SET (${COLUMN_NAMES}, updated_at, version) = ROW(${UNNEST_VALUES}, now(), a.version + 1)
          FROM ${UNNEST_ROWS}
         WHERE a.id = ($${ROW_PARAMS + 1}::uuid[])[r.ord]`,
       [...rowParams(rows), ids],
@@ -424,14 +429,16 @@ export class ArticleStore {
     contentHash: string,
   ): Promise<void> {
     await manager.query(
-      `UPDATE articles SET status=$2, published_at=$3, content_hash=$4, updated_at=now() WHERE id=$1`,
+      `UPDATE articles SET status=$2, published_at=$3, content_hash=$4, updated_at=now(), version=version+1
+        WHERE id=$1`,
       [id, status, publishedAt, contentHash],
     );
   }
 
   async setDeleted(manager: EntityManager, id: string, deleted: boolean): Promise<void> {
     await manager.query(
-      `UPDATE articles SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now() WHERE id = $1`,
+      `UPDATE articles SET deleted_at = ${deleted ? 'now()' : 'NULL'}, updated_at = now(), version = version + 1
+        WHERE id = $1`,
       [id],
     );
   }

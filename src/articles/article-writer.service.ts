@@ -63,6 +63,21 @@ function fieldsOf(input: WriterInput): ArticleFields {
   };
 }
 
+/**
+ * A conditional write's check, made on the row the write has locked (so no other write can come
+ * between it and the change): another save came first when the stored version is not the one the
+ * caller loaded. The refusal stores nothing.
+ */
+export function assertVersion(current: number, expected: number | undefined): void {
+  if (expected !== undefined && expected !== current)
+    throw new DomainError(
+      'VERSION_MISMATCH',
+      `The article is at version ${current}, not ${expected}: it was saved since you loaded it.`,
+      undefined,
+      { currentVersion: current },
+    );
+}
+
 /** The field errors of a refused write as the one DomainError the transports answer with. */
 function refusal(e: BatchLineError): DomainError {
   if (e.conflict === 'externalId')
@@ -125,8 +140,13 @@ export class ArticleWriter {
     );
   }
 
-  update(key: ArticleKey, input: WriterInput, author: string | null): Promise<string> {
-    return this.run((m) => this.applyUpdate(m, key, input, author));
+  update(
+    key: ArticleKey,
+    input: WriterInput,
+    author: string | null,
+    expectedVersion?: number,
+  ): Promise<string> {
+    return this.run((m) => this.applyUpdate(m, key, input, author, expectedVersion));
   }
 
   /** The lines in one batch; the first refused line refuses the whole write. */
@@ -152,8 +172,10 @@ export class ArticleWriter {
     key: ArticleKey,
     input: WriterInput,
     author: string | null,
+    expectedVersion?: number,
   ): Promise<string> {
     const target = await this.requireTarget(manager, key);
+    assertVersion(target.version, expectedVersion);
     const [current] = await this.store.snapshots(manager, [target.id]);
     const merged: WriterInput = {
       ...revisionSnapshot(current),
@@ -186,9 +208,14 @@ export class ArticleWriter {
     return found;
   }
 
-  async restoreRevision(key: ArticleKey, revisionId: string, author: string | null): Promise<string> {
+  async restoreRevision(
+    key: ArticleKey,
+    revisionId: string,
+    author: string | null,
+    expectedVersion?: number,
+  ): Promise<string> {
     return this.run(async (manager) => {
-      const row = await this.requireRow(manager, key);
+      const row = await this.requireRow(manager, key, expectedVersion);
       const snapshot = await this.store.findRevision(manager, row.id, revisionId);
       if (!snapshot)
         throw new DomainError('REVISION_NOT_FOUND', `No revision ${revisionId} of this article.`);
@@ -199,24 +226,29 @@ export class ArticleWriter {
     });
   }
 
-  async publish(key: ArticleKey, publishedAt: string | undefined): Promise<string> {
-    return this.setStatus(key, 'published', publishedAt ? new Date(publishedAt) : this.clock.date());
+  async publish(key: ArticleKey, publishedAt: string | undefined, expectedVersion?: number): Promise<string> {
+    return this.setStatus(
+      key,
+      'published',
+      publishedAt ? new Date(publishedAt) : this.clock.date(),
+      expectedVersion,
+    );
   }
 
-  async unpublish(key: ArticleKey): Promise<string> {
-    return this.setStatus(key, 'draft', undefined);
+  async unpublish(key: ArticleKey, expectedVersion?: number): Promise<string> {
+    return this.setStatus(key, 'draft', undefined, expectedVersion);
   }
 
-  async trash(key: ArticleKey): Promise<string> {
+  async trash(key: ArticleKey, expectedVersion?: number): Promise<string> {
     return this.run(async (manager) => {
-      const row = await this.requireRow(manager, key);
+      const row = await this.requireRow(manager, key, expectedVersion);
       await this.store.setDeleted(manager, row.id, true);
       await this.events.record(manager, 'trash', row, row.id);
       return row.id;
     });
   }
 
-  async untrash(key: ArticleKey): Promise<string> {
+  async untrash(key: ArticleKey, expectedVersion?: number): Promise<string> {
     return this.run(async (manager) => {
       const row = await this.articles.findOne(
         key,
@@ -224,6 +256,7 @@ export class ArticleWriter {
         manager,
       );
       if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+      assertVersion(row.version, expectedVersion);
       if (row.deletedAt) {
         await this.store.setDeleted(manager, row.id, false);
         await this.events.record(manager, 'untrash', row, row.id);
@@ -232,9 +265,14 @@ export class ArticleWriter {
     });
   }
 
-  private async setStatus(key: ArticleKey, wanted: ArticleStatus, at: Date | undefined): Promise<string> {
+  private async setStatus(
+    key: ArticleKey,
+    wanted: ArticleStatus,
+    at: Date | undefined,
+    expectedVersion: number | undefined,
+  ): Promise<string> {
     return this.run(async (manager) => {
-      const row = await this.requireRow(manager, key);
+      const row = await this.requireRow(manager, key, expectedVersion);
       const errors: FieldError[] = [];
       const next = schedule(wanted, at ?? row.publishedAt, errors, this.clock.date());
       const [stored] = await this.store.snapshots(manager, [row.id]);
@@ -249,9 +287,15 @@ export class ArticleWriter {
     });
   }
 
-  private async requireRow(manager: EntityManager, key: ArticleKey): Promise<ArticleRow> {
+  /** The article, its row locked for the write, and checked against the version the caller saw. */
+  private async requireRow(
+    manager: EntityManager,
+    key: ArticleKey,
+    expectedVersion: number | undefined,
+  ): Promise<ArticleRow> {
     const row = await this.articles.findOne(key, { publicOnly: false, forUpdate: true }, manager);
     if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
+    assertVersion(row.version, expectedVersion);
     return row;
   }
 

@@ -158,6 +158,17 @@ export class ArticleSummary {
   @ApiProperty({ type: [ReactionCount] })
   reactions!: ReactionCount[];
   @Field(() => Int) @ApiProperty() viewCount!: number;
+  @Field(() => Int, {
+    description:
+      'Starts at 1, one more with each stored change. Send it back to make a write conditional (REST `If-Match: "<version>"`, GraphQL `expectedVersion`).',
+  })
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    description:
+      'Starts at 1, one more with each stored change. Send it back to make a write conditional (`If-Match: "<version>"`; editors\' answers carry it as their ETag).',
+  })
+  version!: number;
 }
 
 @ObjectType()

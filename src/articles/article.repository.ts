@@ -34,7 +34,7 @@ const SUMMARY_COLUMNS = `a.id, a.slug, a.external_id AS "externalId", a.title, a
   a.source, a.excerpt, a.section_id AS "sectionId", a.hero_image AS "heroImage", ${EFFECTIVE_STATUS} AS status,
   a.status AS "storedStatus", a.published_at AS "publishedAt", a.created_at AS "createdAt",
   a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt", ${countAsInt('a.view_count')} AS "viewCount",
-  a.content_hash AS "contentHash"`;
+  a.content_hash AS "contentHash", a.version`;
 const BODY_COLUMNS = `, a.body, a.body_html AS "bodyHtml", a.body_text AS "bodyText"`;
 
 /** The text fields a stored article shares with its snapshot. */
@@ -55,6 +55,7 @@ export interface ArticleRow extends ArticleTextFields {
   deletedAt: Date | null;
   viewCount: number;
   contentHash: string | null;
+  version: number;
   body?: Block[];
   bodyHtml?: string;
   bodyText?: string;

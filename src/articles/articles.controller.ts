@@ -11,6 +11,7 @@ import type { Principal } from '../common/auth/role';
 import { Problems } from '../common/errors/problems.decorator';
 import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { IdOrSlugPipe, UuidPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
+import { ConditionalWrite, IfMatch, VersionEtag } from '../common/http/if-match';
 import type { DatelineRequest } from '../common/http/request-context';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { isFullTextQuery, spendPublicRead } from '../common/rate-limit/read-budget';
@@ -49,6 +50,7 @@ export class ArticlesController {
   @Get(':idOrSlug')
   @Public()
   @HttpCached((body) => articleKeys(body as Article))
+  @VersionEtag()
   @Problems('ARTICLE_NOT_FOUND')
   @ApiOkResponse({ type: Article })
   get(
@@ -61,6 +63,7 @@ export class ArticlesController {
   @Post()
   @RequireRole('contributor')
   @Problems('FORBIDDEN', 'UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
+  @VersionEtag()
   @ApiCreatedResponse({ type: Article })
   create(@Body() input: ArticleInput, @CurrentPrincipal() who: Principal | null): Promise<Article> {
     return this.articles.create(input, who);
@@ -68,50 +71,76 @@ export class ArticlesController {
 
   @Patch(':idOrSlug')
   @RequireRole('contributor')
-  @Problems('FORBIDDEN', 'ARTICLE_NOT_FOUND', 'UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
+  @Problems(
+    'FORBIDDEN',
+    'ARTICLE_NOT_FOUND',
+    'UNKNOWN_SECTION',
+    'SLUG_TAKEN',
+    'EXTERNAL_ID_TAKEN',
+    'VERSION_MISMATCH',
+  )
+  @ConditionalWrite()
   @ApiOkResponse({ type: Article })
   update(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Body() input: ArticleInput,
     @CurrentPrincipal() who: Principal | null,
+    @IfMatch() version: number | undefined,
   ): Promise<Article> {
-    return this.articles.update(key, input, who);
+    return this.articles.update(key, input, who, version);
   }
 
   @Delete(':idOrSlug')
   @RequireRole('editor')
   @HttpCode(204)
-  @Problems('ARTICLE_NOT_FOUND')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @ConditionalWrite()
   @ApiNoContentResponse({ description: 'Moved to the trash.' })
-  remove(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<void> {
-    return this.articles.remove(key);
+  remove(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @IfMatch() version: number | undefined,
+  ): Promise<void> {
+    return this.articles.remove(key, version);
   }
 
   @Post(':idOrSlug/publish')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'A future publishedAt schedules.' })
-  publish(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug, @Body() input: PublishInput): Promise<Article> {
-    return this.articles.publish(key, input.publishedAt);
+  publish(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @Body() input: PublishInput,
+    @IfMatch() version: number | undefined,
+  ): Promise<Article> {
+    return this.articles.publish(key, input.publishedAt, version);
   }
 
   @Post(':idOrSlug/unpublish')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'Back to draft; publishedAt is kept.' })
-  unpublish(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Article> {
-    return this.articles.unpublish(key);
+  unpublish(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @IfMatch() version: number | undefined,
+  ): Promise<Article> {
+    return this.articles.unpublish(key, version);
   }
 
   @Post(':idOrSlug/restore')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'Back from the trash.' })
-  restore(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Article> {
-    return this.articles.restore(key);
+  restore(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @IfMatch() version: number | undefined,
+  ): Promise<Article> {
+    return this.articles.restore(key, version);
   }
 
   @Get(':idOrSlug/revisions')
@@ -125,13 +154,15 @@ export class ArticlesController {
   @Post(':idOrSlug/revisions/:revisionId/restore')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND', 'REVISION_NOT_FOUND', 'SLUG_TAKEN')
+  @Problems('ARTICLE_NOT_FOUND', 'REVISION_NOT_FOUND', 'SLUG_TAKEN', 'VERSION_MISMATCH')
+  @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'The restore is itself kept as a new revision.' })
   restoreRevision(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Param('revisionId', UuidPipe) revisionId: string,
     @CurrentPrincipal() who: Principal | null,
+    @IfMatch() version: number | undefined,
   ): Promise<Article> {
-    return this.articles.restoreRevision(key, revisionId, who);
+    return this.articles.restoreRevision(key, revisionId, who, version);
   }
 }

@@ -1,4 +1,4 @@
-import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import { requireRole, type Principal } from '../common/auth/role';
 import { DomainError } from '../common/errors/domain-error';
@@ -25,6 +25,21 @@ import { ArticlesArgs } from './dto/list-articles.args';
 type Parent = ArticleRecord | Article;
 
 const loaders = (ctx: GraphqlContext) => ctx.loaders.get<ArticleLoaders>(ARTICLE_LOADERS);
+
+/** The `expectedVersion` argument every article mutation takes beside `id`. */
+const ExpectedVersion = () =>
+  Args('expectedVersion', {
+    type: () => Int,
+    nullable: true,
+    description:
+      'The version the change was made on (Article.version). When another save came first: CONFLICT with extensions.currentVersion, and nothing is stored.',
+  });
+
+function versionArg(v: number | null | undefined): number | undefined {
+  if (v == null) return undefined;
+  if (v < 1) throw DomainError.validation([{ path: 'expectedVersion', message: 'must be 1 or more' }]);
+  return v;
+}
 
 @Resolver(() => Article)
 export class ArticlesResolver {
@@ -66,14 +81,18 @@ export class ArticlesResolver {
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: ArticleInput,
     @CurrentPrincipal() who: Principal | null,
+    @ExpectedVersion() expectedVersion?: number | null,
   ) {
-    return this.service.update(parseIdOrSlug(id, 'id'), input, who);
+    return this.service.update(parseIdOrSlug(id, 'id'), input, who, versionArg(expectedVersion));
   }
 
   @Mutation(() => Boolean, { description: 'Moves the article to the trash.' })
   @RequireRole('editor')
-  async deleteArticle(@Args('id', { type: () => ID }) id: string): Promise<boolean> {
-    await this.service.remove(parseIdOrSlug(id, 'id'));
+  async deleteArticle(
+    @Args('id', { type: () => ID }) id: string,
+    @ExpectedVersion() expectedVersion?: number | null,
+  ): Promise<boolean> {
+    await this.service.remove(parseIdOrSlug(id, 'id'), versionArg(expectedVersion));
     return true;
   }
 
@@ -82,22 +101,33 @@ export class ArticlesResolver {
   publishArticle(
     @Args('id', { type: () => ID }) id: string,
     @Args('publishedAt', { type: () => String, nullable: true }) publishedAt: string | undefined,
+    @ExpectedVersion() expectedVersion?: number | null,
   ) {
     if (publishedAt && Number.isNaN(Date.parse(publishedAt)))
       throw DomainError.validation([{ path: 'publishedAt', message: 'must be an ISO-8601 time' }]);
-    return this.service.publish(parseIdOrSlug(id, 'id'), publishedAt ?? undefined);
+    return this.service.publish(
+      parseIdOrSlug(id, 'id'),
+      publishedAt ?? undefined,
+      versionArg(expectedVersion),
+    );
   }
 
   @Mutation(() => Article)
   @RequireRole('editor')
-  unpublishArticle(@Args('id', { type: () => ID }) id: string) {
-    return this.service.unpublish(parseIdOrSlug(id, 'id'));
+  unpublishArticle(
+    @Args('id', { type: () => ID }) id: string,
+    @ExpectedVersion() expectedVersion?: number | null,
+  ) {
+    return this.service.unpublish(parseIdOrSlug(id, 'id'), versionArg(expectedVersion));
   }
 
   @Mutation(() => Article, { description: 'Brings an article back from the trash.' })
   @RequireRole('editor')
-  restoreArticle(@Args('id', { type: () => ID }) id: string) {
-    return this.service.restore(parseIdOrSlug(id, 'id'));
+  restoreArticle(
+    @Args('id', { type: () => ID }) id: string,
+    @ExpectedVersion() expectedVersion?: number | null,
+  ) {
+    return this.service.restore(parseIdOrSlug(id, 'id'), versionArg(expectedVersion));
   }
 
   @Mutation(() => Article, {
@@ -109,11 +139,13 @@ export class ArticlesResolver {
     @Args('articleId', { type: () => ID }) articleId: string,
     @Args('revisionId', { type: () => ID }) revisionId: string,
     @CurrentPrincipal() who: Principal | null,
+    @ExpectedVersion() expectedVersion?: number | null,
   ) {
     return this.service.restoreRevision(
       parseIdOrSlug(articleId, 'articleId'),
       parseUuid(revisionId, 'revisionId'),
       who,
+      versionArg(expectedVersion),
     );
   }
 

@@ -104,7 +104,13 @@ export class ArticlesService {
     return this.forEditor(id);
   }
 
-  async update(key: IdOrSlug, input: WriterInput, principal: Principal | null): Promise<Article> {
+  /** `expectedVersion` (If-Match) makes a write conditional: a stale one is VERSION_MISMATCH. */
+  async update(
+    key: IdOrSlug,
+    input: WriterInput,
+    principal: Principal | null,
+    expectedVersion?: number,
+  ): Promise<Article> {
     refuseContributorStatus(principal, input);
     if (principal?.role === 'contributor') {
       const current = await this.reader.findRecord(key, { editor: true });
@@ -114,26 +120,26 @@ export class ArticlesService {
           `A contributor changes drafts only; this article is ${current.status}: an editor must change it.`,
         );
     }
-    const id = await this.writer.update(key, input, authorOf(principal));
+    const id = await this.writer.update(key, input, authorOf(principal), expectedVersion);
     return this.forEditor(id);
   }
 
-  async remove(key: IdOrSlug): Promise<void> {
-    await this.writer.trash(key);
+  async remove(key: IdOrSlug, expectedVersion?: number): Promise<void> {
+    await this.writer.trash(key, expectedVersion);
   }
 
-  async restore(key: IdOrSlug): Promise<Article> {
-    const id = await this.writer.untrash(key);
+  async restore(key: IdOrSlug, expectedVersion?: number): Promise<Article> {
+    const id = await this.writer.untrash(key, expectedVersion);
     return this.forEditor(id);
   }
 
-  async publish(key: IdOrSlug, publishedAt?: string): Promise<Article> {
-    const id = await this.writer.publish(key, publishedAt);
+  async publish(key: IdOrSlug, publishedAt?: string, expectedVersion?: number): Promise<Article> {
+    const id = await this.writer.publish(key, publishedAt, expectedVersion);
     return this.forEditor(id);
   }
 
-  async unpublish(key: IdOrSlug): Promise<Article> {
-    const id = await this.writer.unpublish(key);
+  async unpublish(key: IdOrSlug, expectedVersion?: number): Promise<Article> {
+    const id = await this.writer.unpublish(key, expectedVersion);
     return this.forEditor(id);
   }
 
@@ -141,8 +147,13 @@ export class ArticlesService {
     return this.reader.revisions(key);
   }
 
-  async restoreRevision(key: IdOrSlug, revisionId: string, principal: Principal | null): Promise<Article> {
-    const id = await this.writer.restoreRevision(key, revisionId, authorOf(principal));
+  async restoreRevision(
+    key: IdOrSlug,
+    revisionId: string,
+    principal: Principal | null,
+    expectedVersion?: number,
+  ): Promise<Article> {
+    const id = await this.writer.restoreRevision(key, revisionId, authorOf(principal), expectedVersion);
     return this.forEditor(id);
   }
 }

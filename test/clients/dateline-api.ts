@@ -618,6 +618,8 @@ export interface components {
             title: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description Starts at 1, one more with each stored change. Send it back to make a write conditional (`If-Match: "<version>"`; editors' answers carry it as their ETag). */
+            version: number;
             viewCount: number;
         };
         ArticleInput: {
@@ -684,6 +686,8 @@ export interface components {
             title: string;
             /** Format: date-time */
             updatedAt: string;
+            /** @description Starts at 1, one more with each stored change. Send it back to make a write conditional (`If-Match: "<version>"`; editors' answers carry it as their ETag). */
+            version: number;
             viewCount: number;
         };
         AuditActor: {
@@ -1794,7 +1798,10 @@ export interface operations {
     ArticlesController_remove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -1846,6 +1853,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
             414: {
                 headers: {
@@ -1888,7 +1904,10 @@ export interface operations {
     ArticlesController_update: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -1947,6 +1966,15 @@ export interface operations {
             };
             /** @description Slug already in use (`https://dateline.dev/problems/slug-taken`); External id already in use (`https://dateline.dev/problems/external-id-taken`). */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2403,7 +2431,10 @@ export interface operations {
     ArticlesController_publish: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -2454,6 +2485,15 @@ export interface operations {
             };
             /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2905,7 +2945,10 @@ export interface operations {
     ArticlesController_restore: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -2952,6 +2995,15 @@ export interface operations {
             };
             /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3096,7 +3148,10 @@ export interface operations {
     ArticlesController_restoreRevision: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -3161,6 +3216,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
             414: {
                 headers: {
@@ -3203,7 +3267,10 @@ export interface operations {
     ArticlesController_unpublish: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
             path: {
                 /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
                 idOrSlug: string;
@@ -3250,6 +3317,15 @@ export interface operations {
             };
             /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
