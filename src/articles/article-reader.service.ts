@@ -13,6 +13,7 @@ import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag
 import type { ArticleFilter } from './dto/list-articles.args';
 import { normalizeHeroImage, type ArticleSnapshot, type HeroImageValue } from './article-input';
 import { ArticleCache, type ArticleEntry } from '../read-cache/article-cache';
+import { articleUrl } from '../delivery/article-url';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
 export interface Viewer {
@@ -22,6 +23,7 @@ export interface Viewer {
 /** The scalar part of an article: what GraphQL field resolvers start from. */
 export type ArticleRecord = Omit<
   Article,
+  | 'url'
   | 'section'
   | 'breadcrumb'
   | 'sections'
@@ -371,6 +373,12 @@ export class ArticleReader {
     );
   }
 
+  /** The article's public URL (the one place it is computed from the article's data). */
+  urlOf(tree: SectionTree, r: Pick<ArticleRecord, 'id' | 'slug' | 'publishedAt' | 'sectionId'>): string {
+    const sectionSlug = r.sectionId ? (tree.ref(r.sectionId)?.slug ?? null) : null;
+    return articleUrl(this.config.site, { id: r.id, slug: r.slug, publishedAt: r.publishedAt, sectionSlug });
+  }
+
   sectionRef(tree: SectionTree, sectionId: string | null): SectionRef | null {
     return sectionId ? tree.ref(sectionId) : null;
   }
@@ -408,6 +416,7 @@ export class ArticleReader {
       const { sectionId, body, bodyHtml, bodyText, ...rest } = r;
       const summary: ArticleSummary = {
         ...rest,
+        url: this.urlOf(tree, r),
         section: this.sectionRef(tree, sectionId),
         breadcrumb: this.breadcrumb(tree, sectionId),
         sections: sections[i],

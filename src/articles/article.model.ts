@@ -115,11 +115,15 @@ export class HeroImage {
     number | null;
 }
 
+export const ARTICLE_URL =
+  "Where the public reads it: PUBLIC_SITE_URL and ARTICLE_URL_TEMPLATE filled in with the article's data.";
+
 /** The article without its body: what lists, rankings and recommendations return. */
 @ObjectType({ isAbstract: true })
 export class ArticleSummary {
   @Field(() => ID) @ApiProperty({ format: 'uuid' }) id!: string;
   @Field() @ApiProperty({ example: 'harbour-reopens-after-storm' }) slug!: string;
+  @Field({ description: ARTICLE_URL }) @ApiProperty({ format: 'uri', description: ARTICLE_URL }) url!: string;
   @Field(() => String, { nullable: true }) @ApiProperty({ type: String, nullable: true }) externalId!:
     string | null;
   @Field() @ApiProperty() title!: string;

@@ -10,6 +10,7 @@ import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
 import type { Block } from './body/blocks';
 import {
   Article,
+  ARTICLE_URL,
   ArticleConnection,
   BlockUnion,
   ReactionCount,
@@ -157,6 +158,12 @@ export class ArticlesResolver {
   async revisions(@Parent() a: Parent, @Context() ctx: GraphqlContext): Promise<Revision[]> {
     requireRole(ctx.req.principal ?? null, 'editor');
     return loaders(ctx).revisions.load(a.id);
+  }
+
+  @ResolveField(() => String, { description: ARTICLE_URL })
+  async url(@Parent() a: Parent): Promise<string> {
+    if (!('sectionId' in a)) return a.url;
+    return this.service.reader.urlOf(await this.service.reader.tree(), a);
   }
 
   @ResolveField(() => SectionRef, { nullable: true })

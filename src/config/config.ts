@@ -74,6 +74,9 @@ const trustProxy = z.string().transform((raw, ctx): TrustProxy => {
   return entries;
 });
 
+/** What ARTICLE_URL_TEMPLATE may name (src/delivery/article-url.ts fills them in). */
+export const URL_PLACEHOLDERS = ['{section}', '{slug}', '{id}', '{yyyy}', '{mm}', '{dd}', '{locale}'];
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(3000),
@@ -157,6 +160,22 @@ const schema = z.object({
   S3_ACCESS_KEY_ID: z.string().min(1).optional(),
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   S3_FORCE_PATH_STYLE: bool.default(false),
+  PUBLIC_SITE_URL: z
+    .string()
+    .regex(/^https?:\/\/[^\s/?#]+(\/[^\s?#]*)?$/, {
+      message: 'must be an http(s) URL with no query or fragment, e.g. https://news.example.com',
+    })
+    .optional(),
+  ARTICLE_URL_TEMPLATE: z
+    .string()
+    .default('/{section}/{slug}')
+    .refine((v) => v.startsWith('/') && !/\s|[?#]/.test(v), 'must be a path starting with /')
+    .refine(
+      (v) => (v.match(/\{[^}]*\}/g) ?? []).every((p) => URL_PLACEHOLDERS.includes(p)),
+      `may hold only the placeholders ${URL_PLACEHOLDERS.join(' ')}`,
+    )
+    .refine((v) => v.includes('{slug}') || v.includes('{id}'), 'must hold {slug} or {id}'),
+  SITE_NAME: z.string().trim().min(1).max(200).default('Dateline'),
 });
 
 /**
@@ -219,6 +238,22 @@ export interface AppConfig {
    */
   httpConnectionTimeoutMs?: number;
   media: MediaConfig;
+  site: SiteConfig;
+}
+
+/** Where the public reads the stories: what article URLs, feeds, sitemaps and structured data name. */
+export interface SiteConfig {
+  /** PUBLIC_SITE_URL without a trailing slash (default http://localhost:PORT). */
+  url: string;
+  /** ARTICLE_URL_TEMPLATE: a path with placeholders (see URL_PLACEHOLDERS). */
+  articleUrlTemplate: string;
+  /** SITE_NAME: the publication, as feeds, news sitemaps and schema.org name it. */
+  name: string;
+  /**
+   * The language of every story until articles carry their own (BCP 47). Not an environment
+   * setting yet: only this one locale exists.
+   */
+  defaultLocale: string;
 }
 
 /** The media library: where originals and renditions are kept, and what an upload may be. */
@@ -304,6 +339,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         secretAccessKey: e.S3_SECRET_ACCESS_KEY,
         forcePathStyle: e.S3_FORCE_PATH_STYLE,
       },
+    },
+    site: {
+      url: (e.PUBLIC_SITE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+      articleUrlTemplate: e.ARTICLE_URL_TEMPLATE,
+      name: e.SITE_NAME,
+      defaultLocale: 'en',
     },
   };
 }

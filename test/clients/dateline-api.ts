@@ -618,6 +618,11 @@ export interface components {
             title: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: uri
+             * @description Where the public reads it: PUBLIC_SITE_URL and ARTICLE_URL_TEMPLATE filled in with the article's data.
+             */
+            url: string;
             /** @description Starts at 1, one more with each stored change. Send it back to make a write conditional (`If-Match: "<version>"`; editors' answers carry it as their ETag). */
             version: number;
             viewCount: number;
@@ -686,6 +691,11 @@ export interface components {
             title: string;
             /** Format: date-time */
             updatedAt: string;
+            /**
+             * Format: uri
+             * @description Where the public reads it: PUBLIC_SITE_URL and ARTICLE_URL_TEMPLATE filled in with the article's data.
+             */
+            url: string;
             /** @description Starts at 1, one more with each stored change. Send it back to make a write conditional (`If-Match: "<version>"`; editors' answers carry it as their ETag). */
             version: number;
             viewCount: number;

@@ -3,7 +3,7 @@ import { aSection, anArticle } from '../support/article-factory';
 import { WebhookDispatcher } from '../../src/webhooks/webhook.dispatcher';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 
-const ARTICLE_FIELDS = `id slug externalId title subtitle dateline byline source excerpt status publishedAt createdAt updatedAt
+const ARTICLE_FIELDS = `id slug url externalId title subtitle dateline byline source excerpt status publishedAt createdAt updatedAt
   viewCount bodyHtml bodyText
   body { __typename ... on ParagraphBlock { type text } ... on HeadingBlock { type level text }
     ... on QuoteBlock { type text cite } ... on ListBlock { type ordered items }
