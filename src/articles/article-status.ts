@@ -1,7 +1,6 @@
 import { registerEnumType } from '@nestjs/graphql';
 
-export const ARTICLE_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const;
-export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+export { ARTICLE_STATUSES, type ArticleStatus } from './article-schema';
 
 /** The GraphQL enum ArticleStatus; its values are the lower-case names REST uses. */
 export const ArticleStatusEnum = {

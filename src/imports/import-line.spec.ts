@@ -66,9 +66,10 @@ describe('validateImportLine', () => {
     expect(errors({})).toEqual(['title: is required']);
     expect(errors({ title: '   ' })).toEqual(['title: must not be empty']);
     expect(errors({ title: 42 })).toEqual(['title: must be a string']);
-    expect(errors({ title: 'x', body: 'text' })[0]).toMatch(/^body: Invalid input: expected array/);
-    expect(errors({ title: 'x', body: [{ type: 'list', items: [] }] })).toEqual([
-      'body.0.ordered: is required',
+    // The words of the one article schema, the same as POST /articles and GraphQL give.
+    expect(errors({ title: 'x', body: 'text' })).toEqual(['body: must be a list']);
+    expect(errors({ title: 'x', body: [{ type: 'list', ordered: true }] })).toEqual([
+      'body.0.items: is required',
     ]);
   });
 

@@ -1,9 +1,17 @@
 import { z } from 'zod';
-import { SLUG_PATTERN } from '../common/http/slug';
 import type { FieldError } from '../common/errors/domain-error';
 import { MAX_COUNT } from '../common/graphql/limits';
 import { NUL_MESSAGE, nulPath } from '../common/http/nul';
-import { ARTICLE_LIMITS, tooLong, tooMany } from '../articles/article-limits';
+import { ARTICLE_LIMITS as L, tooLong, tooMany } from '../articles/article-limits';
+import {
+  articleFields,
+  checkArticleInput,
+  INPUT_LIMITS,
+  issuesToFieldErrors,
+  oneBody,
+  optionalText,
+  slugSchema,
+} from '../articles/article-schema';
 import {
   rankingLineSchema,
   sectionLineSchema,
@@ -28,138 +36,34 @@ import {
  * - At most one of `body`, `bodyHtml`, `bodyText`.
  */
 
-export const ARTICLE_STATUSES = ['draft', 'scheduled', 'published', 'archived'] as const;
-export type ArticleStatus = (typeof ARTICLE_STATUSES)[number];
+export { ARTICLE_STATUSES, type ArticleStatus } from '../articles/article-schema';
 
-/** Fields of the Article that are output only: giving one in a line is an error naming it. */
-export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
-  'id',
-  'createdAt',
-  'updatedAt',
-  'deletedAt',
-  'viewCount',
-  'breadcrumb',
-  'revisions',
-  'revisionId',
-  'contentHash',
-  'related',
-  'recommendations',
-]);
-
-/** What only imports take; the article's own fields have the API's limits (ARTICLE_LIMITS). */
+/** What only imports take; the article's own fields have the API's rules (article-schema.ts). */
 export const IMPORT_LIMITS = {
-  body: 5_000_000,
-  blockText: 100_000,
-  url: 2048,
   /** article_reactions.type is varchar(32); REACTION_TYPES names are at most 32 characters too. */
   reactionType: 32,
+  reactions: 50,
 } as const;
-const L = ARTICLE_LIMITS;
 
-const SLUG_MESSAGE = 'must be lower-case letters, digits and single hyphens';
-
-/** Optional string: trimmed; null or missing means none. */
-function optionalText(max: number) {
-  return z
-    .string()
-    .max(max, tooLong(max))
-    .nullish()
-    .transform((v) => (v == null ? undefined : v.trim() || undefined));
-}
-
-const slug = z.string().max(L.slug, tooLong(L.slug)).regex(SLUG_PATTERN, SLUG_MESSAGE);
-const httpUrl = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' }).max(IMPORT_LIMITS.url);
-const blockText = z.string().max(IMPORT_LIMITS.blockText);
-
+/** A tag or section: its slug, or `{ slug, name }` naming what is made on first use. */
 const term = z
-  .union([slug, z.strictObject({ slug, name: z.string().trim().min(1).max(200).optional() })])
+  .union([
+    slugSchema,
+    z.strictObject({
+      slug: slugSchema,
+      name: z.string().trim().min(1).max(INPUT_LIMITS.termName, tooLong(INPUT_LIMITS.termName)).optional(),
+    }),
+  ])
   .transform((t) => (typeof t === 'string' ? { slug: t } : t));
 
-export const blockSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('paragraph'), text: blockText }),
-  z.strictObject({ type: z.literal('heading'), level: z.int().min(2).max(4), text: blockText }),
-  z.strictObject({ type: z.literal('quote'), text: blockText, cite: z.string().max(500).optional() }),
-  z.strictObject({
-    type: z.literal('list'),
-    ordered: z.boolean(),
-    items: z.array(blockText).max(1000),
-  }),
-  z.strictObject({
-    type: z.literal('image'),
-    url: httpUrl,
-    alt: z.string().max(1000),
-    caption: z.string().max(2000).optional(),
-    credit: z.string().max(500).optional(),
-  }),
-  z.strictObject({ type: z.literal('embed'), url: httpUrl, provider: z.string().max(100).optional() }),
-]);
-
-const heroImageSchema = z.strictObject({
-  url: httpUrl,
-  alt: optionalText(1000),
-  caption: optionalText(2000),
-  credit: optionalText(500),
-  width: z
-    .int()
-    .positive()
-    .nullish()
-    .transform((v) => v ?? undefined),
-  height: z
-    .int()
-    .positive()
-    .nullish()
-    .transform((v) => v ?? undefined),
-});
-
-const publishedAt = z.iso
-  .datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })
-  .nullish()
-  .transform((v) => (v == null ? undefined : new Date(v).toISOString()));
-
+/** The API's article fields, a whole article a line (a title), plus what only imports give. */
 export const articleImportLineSchema = z
   .strictObject({
-    externalId: optionalText(L.externalId),
-    slug: slug.nullish().transform((v) => v ?? undefined),
-    title: z
-      .string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be a string') })
-      .trim()
-      .min(1, 'must not be empty')
-      .max(L.title, tooLong(L.title)),
-    subtitle: optionalText(L.subtitle),
-    dateline: optionalText(L.dateline),
-    byline: optionalText(L.byline),
-    source: optionalText(L.source),
-    excerpt: optionalText(L.excerpt),
-    body: z
-      .array(blockSchema)
-      .max(L.blocks, tooMany(L.blocks))
-      .nullish()
-      .transform((v) => v ?? undefined),
-    bodyHtml: optionalText(IMPORT_LIMITS.body),
-    bodyText: optionalText(IMPORT_LIMITS.body),
-    section: slug.nullish().transform((v) => v ?? undefined),
-    sectionName: optionalText(200),
-    sections: z
-      .array(term)
-      .max(L.sections, tooMany(L.sections))
-      .nullish()
-      .transform((v) => v ?? undefined),
-    tags: z
-      .array(term)
-      .max(L.tags, tooMany(L.tags))
-      .nullish()
-      .transform((v) => v ?? undefined),
-    heroImage: heroImageSchema.nullish().transform((v) => v ?? undefined),
-    status: z
-      .enum(ARTICLE_STATUSES)
-      .nullish()
-      .transform((v) => v ?? undefined),
-    publishedAt,
-    relatedArticles: z
-      .array(z.string().min(1).max(L.slug, tooLong(L.slug)))
-      .max(L.relatedArticles, tooMany(L.relatedArticles))
-      .nullish()
-      .transform((v) => v ?? undefined),
+    ...articleFields,
+    title: z.string().max(L.title, tooLong(L.title)).trim().min(1, 'must not be empty'),
+    sectionName: optionalText(INPUT_LIMITS.termName),
+    sections: z.array(term).max(L.sections, tooMany(L.sections)).nullish(),
+    tags: z.array(term).max(L.tags, tooMany(L.tags)).nullish(),
     reactions: z
       .array(
         z.strictObject({
@@ -171,27 +75,28 @@ export const articleImportLineSchema = z
             .max(MAX_COUNT, `must be at most ${MAX_COUNT} (the largest count the API shows)`),
         }),
       )
-      .max(50)
-      .nullish()
-      .transform((v) => v ?? undefined),
+      .max(IMPORT_LIMITS.reactions, tooMany(IMPORT_LIMITS.reactions))
+      .nullish(),
   })
   .superRefine((line, ctx) => {
-    const bodies = (['body', 'bodyHtml', 'bodyText'] as const).filter((k) => line[k] !== undefined);
-    if (bodies.length > 1) {
-      ctx.addIssue({ code: 'custom', path: [bodies[1]], message: `give only one of ${bodies.join(', ')}` });
-    }
+    oneBody(line, ctx);
     const types = (line.reactions ?? []).map((r) => r.type);
     types.forEach((type, i) => {
       if (types.indexOf(type) !== i)
         ctx.addIssue({ code: 'custom', path: ['reactions', i, 'type'], message: 'is given more than once' });
     });
-    if (line.sectionName !== undefined && line.section === undefined) {
+    if (line.sectionName != null && line.section == null) {
       ctx.addIssue({ code: 'custom', path: ['sectionName'], message: 'needs section' });
     }
   });
 
-export type ArticleImportInput = z.output<typeof articleImportLineSchema>;
-export type ImportBlock = z.output<typeof blockSchema>;
+/** A line's fields with none of them null: what it leaves out (or gives as null) it does not have. */
+type WithoutNulls<T> = { [K in keyof T]?: Exclude<T[K], null> };
+type HeroOut = NonNullable<z.output<typeof articleImportLineSchema>['heroImage']>;
+export type ArticleImportInput = WithoutNulls<Omit<z.output<typeof articleImportLineSchema>, 'heroImage'>> & {
+  title: string;
+  heroImage?: WithoutNulls<HeroOut> & { url: string };
+};
 export type ImportTerm = { slug: string; name?: string };
 export type ImportHeroImage = NonNullable<ArticleImportInput['heroImage']>;
 
@@ -218,26 +123,6 @@ export interface ImportItem {
 
 export type ValidationResult = { ok: true; input: ArticleImportInput } | { ok: false; errors: FieldError[] };
 
-function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
-  const out: FieldError[] = [];
-  for (const issue of issues) {
-    const base = issue.path.map(String);
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) {
-        const readOnly = base.length === 0 && READ_ONLY_FIELDS.has(key);
-        out.push({
-          path: [...base, key].join('.'),
-          message: readOnly ? 'is read-only' : 'is not a known field',
-        });
-      }
-      continue;
-    }
-    const missing = issue.code === 'invalid_type' && issue.input === undefined;
-    out.push({ path: base.join('.') || '(line)', message: missing ? 'is required' : issue.message });
-  }
-  return out;
-}
-
 /** Validates one line (already parsed JSON, or a parser's candidate) strictly. */
 export function validateImportLine(value: unknown): ValidationResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -246,9 +131,8 @@ export function validateImportLine(value: unknown): ValidationResult {
   // Import bodies are read raw, past the global pipe: the same NUL check as every other input.
   const nul = nulPath(value, '');
   if (nul !== null) return { ok: false, errors: [{ path: nul, message: NUL_MESSAGE }] };
-  const result = articleImportLineSchema.safeParse(value, { reportInput: true });
-  if (result.success) return { ok: true, input: compact(result.data) };
-  return { ok: false, errors: issuesToFieldErrors(result.error.issues) };
+  const result = checkArticleInput(articleImportLineSchema, value, '(line)');
+  return result.ok ? { ok: true, input: compact(result.value) as ArticleImportInput } : result;
 }
 
 /**
@@ -287,13 +171,13 @@ export function toSiteItem(line: number, candidate: unknown): ImportItem {
     const r = sectionLineSchema.safeParse(candidate, { reportInput: true });
     return r.success
       ? { line, section: r.data }
-      : { line, error: formatFieldErrors(issuesToFieldErrors(r.error.issues)) };
+      : { line, error: formatFieldErrors(issuesToFieldErrors(r.error.issues, '(line)')) };
   }
   if (kind === 'ranking') {
     const r = rankingLineSchema.safeParse(candidate, { reportInput: true });
     return r.success
       ? { line, ranking: r.data }
-      : { line, error: formatFieldErrors(issuesToFieldErrors(r.error.issues)) };
+      : { line, error: formatFieldErrors(issuesToFieldErrors(r.error.issues, '(line)')) };
   }
   return {
     line,
@@ -318,10 +202,10 @@ function externalIdOf(value: unknown): string | undefined {
   return typeof id === 'string' && id.trim() ? id.trim().slice(0, L.externalId) : undefined;
 }
 
-/** Drops keys whose value is undefined, so two equal inputs serialise (and hash) the same. */
+/** Drops keys whose value is null or undefined, so two equal inputs serialise (and hash) the same. */
 function compact<T extends object>(value: T): T {
   for (const key of Object.keys(value) as (keyof T)[]) {
-    if (value[key] === undefined) delete value[key];
+    if (value[key] == null) delete value[key];
     else if (key === 'heroImage') compact(value[key] as object);
   }
   return value;

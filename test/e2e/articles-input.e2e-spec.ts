@@ -45,7 +45,7 @@ describe('Articles: bad input, conflicts, sanitising and Unicode', () => {
     });
     expectProblem(readOnly, 400);
     expect(paths(readOnly)).toEqual(['bogus', 'createdAt', 'id', 'reactions', 'viewCount']);
-    expect(readOnly.body.errors).toContainEqual({ path: 'id', message: 'id is read-only' });
+    expect(readOnly.body.errors).toContainEqual({ path: 'id', message: 'is read-only' });
 
     const blocks = await t.editor.post('/api/v1/articles', {
       title: 'x',

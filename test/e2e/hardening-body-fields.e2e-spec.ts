@@ -142,7 +142,7 @@ describe('Hardening: one rule per body block field, through POST /articles and a
       expectProblem(res, 400);
       expect({ url, paths: res.body.errors.map((e: { path: string }) => e.path) }).toEqual({
         url,
-        paths: ['body[0].url', 'body[1].url'],
+        paths: ['body.0.url', 'body.1.url'],
       });
     }
 

@@ -60,7 +60,7 @@ describe('body conversion', () => {
       { type: 'nope' },
     ]);
     expect(blocks).toEqual([{ type: 'paragraph', text: 'ok y' }]);
-    expect(errors.map((e) => e.path)).toEqual(['body[1].level', 'body[2].url', 'body[3].type']);
+    expect(errors.map((e) => e.path)).toEqual(['body.1.level', 'body.2.url', 'body.3.type']);
     expect(renderHtml(blocks)).toBe('<p>ok y</p>');
   });
 
@@ -170,10 +170,10 @@ describe('body conversion', () => {
       ]) {
         expect({ url, errors: image(url).errors }).toEqual({
           url,
-          errors: [{ path: 'body[0].url', message: 'must be an http(s) URL' }],
+          errors: [{ path: 'body.0.url', message: 'must be an http(s) URL' }],
         });
         const embed = normalizeBlocks([{ type: 'embed', url }]);
-        expect(embed.errors.map((e) => e.path)).toEqual(['body[0].url']);
+        expect(embed.errors.map((e) => e.path)).toEqual(['body.0.url']);
       }
     });
 

@@ -31,7 +31,7 @@ export function normalizeBlocks(raw: RawBlock[], path = 'body'): { blocks: Block
   const blocks: Block[] = [];
   const errors: FieldError[] = [];
   raw.forEach((b, i) => {
-    const at = `${path}[${i}]`;
+    const at = `${path}.${i}`;
     const need = (field: keyof RawBlock, ok: boolean, message: string) => {
       if (!ok) errors.push({ path: `${at}.${field}`, message });
       return ok;

@@ -14,6 +14,23 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
   return out;
 }
 
+/** What a schema-checked input class answers: the checked value, or the field errors. */
+export type InputCheck = (
+  value: unknown,
+) => { ok: true; value: unknown } | { ok: false; errors: FieldError[] };
+const INPUT_CHECK = Symbol('inputCheck');
+
+/**
+ * Marks an input class whose rules live in a schema (a feature's zod schema) instead of
+ * class-validator decorators: the pipe hands the value to `check` and passes on what it returns.
+ * The class itself stays the documented shape (OpenAPI, GraphQL input type).
+ */
+export function CheckedBy(check: InputCheck): ClassDecorator {
+  return (target) => {
+    Object.defineProperty(target, INPUT_CHECK, { value: check });
+  };
+}
+
 /**
  * The parameter kinds that carry client input: REST bodies, query strings and path parameters,
  * and GraphQL arguments (@nestjs/graphql's GqlParamtype.ARGS, which it does not export). Not
@@ -31,6 +48,12 @@ class InputPipe extends ValidationPipe {
     if (CLIENT_INPUT.has(metadata.type)) {
       const path = nulPath(value, metadata.data ?? '');
       if (path !== null) throw DomainError.validation([{ path, message: NUL_MESSAGE }]);
+      const check = (metadata.metatype as { [INPUT_CHECK]?: InputCheck } | undefined)?.[INPUT_CHECK];
+      if (check) {
+        const checked = check(value);
+        if (!checked.ok) throw DomainError.validation(checked.errors);
+        return checked.value;
+      }
     }
     return super.transform(value, metadata);
   }
