@@ -22,6 +22,7 @@ export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'updatedAt',
   'deletedAt',
   'viewCount',
+  'version',
   'reactions',
   'breadcrumb',
   'revisions',
