@@ -23,6 +23,7 @@ export const READ_ONLY_FIELDS: ReadonlySet<string> = new Set([
   'deletedAt',
   'viewCount',
   'version',
+  'url',
   'reactions',
   'breadcrumb',
   'revisions',
