@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-/** The settings the server under test runs with: production mode, no rate limits. */
+/**
+ * The settings the server under test runs with: production mode, no rate limits, its own media
+ * directory (renditions made by one server are never found by another).
+ */
 export function appServerEnv(databaseUrl: string, adminKey: string): Record<string, string> {
   return {
     DATABASE_URL: databaseUrl,
@@ -15,6 +21,7 @@ export function appServerEnv(databaseUrl: string, adminKey: string): Record<stri
     RATE_LIMIT_GRAPHQL_COST_PER_MINUTE: '0',
     ADMIN_API_KEY: adminKey,
     DB_POOL_SIZE: '10',
+    MEDIA_DIR: mkdtempSync(join(tmpdir(), 'dateline-bench-media-')),
   };
 }
 

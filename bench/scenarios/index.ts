@@ -16,6 +16,7 @@ import {
   restListBySection,
 } from './read-path';
 import { baselineReaction, restReactionHot } from './reactions';
+import { baselineStaticFile, renditionCached, renditionFirstRequest } from './renditions';
 
 /** Every scenario of `npm run bench`, in table order. Add a scenario: one line here. */
 export const SCENARIOS: Scenario[] = [
@@ -37,4 +38,7 @@ export const SCENARIOS: Scenario[] = [
   bareRowsBaseline,
   cliImport,
   hostileXmlImport,
+  baselineStaticFile,
+  renditionFirstRequest,
+  renditionCached,
 ];
