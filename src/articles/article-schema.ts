@@ -206,10 +206,22 @@ const plainWords: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** zod's issues as field errors: dotted paths (`body.0.url`), read-only fields named as such. */
-export function issuesToFieldErrors(issues: readonly z.core.$ZodIssue[], root = '(input)'): FieldError[] {
+export function issuesToFieldErrors(
+  issues: readonly z.core.$ZodIssue[],
+  root = '(input)',
+  prefix: PropertyKey[] = [],
+): FieldError[] {
   const out: FieldError[] = [];
   for (const issue of issues) {
-    const base = issue.path.map(String);
+    const base = [...prefix, ...issue.path].map(String);
+    if (issue.code === 'invalid_union' && issue.errors.length) {
+      // A tag given as a slug or as { slug, name }: the errors of the form it was given in.
+      const fits = issue.errors.find(
+        (branch) => !branch.some((i) => i.code === 'invalid_type' && !i.path.length),
+      );
+      out.push(...issuesToFieldErrors(fits ?? issue.errors[0], root, [...prefix, ...issue.path]));
+      continue;
+    }
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const readOnly = base.length === 0 && READ_ONLY_FIELDS.has(key);
