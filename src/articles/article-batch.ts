@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import type { FieldError } from '../common/errors/domain-error';
+import type { Actor } from '../common/auth/actor';
+import type { DomainError, FieldError } from '../common/errors/domain-error';
 import type { OutboxPlan } from '../webhooks/outbox.service';
 import { planArticleEvents, type ArticleChange } from './article-events';
 import {
@@ -41,6 +42,8 @@ export interface BatchLineError {
   errors: FieldError[];
   /** A reason that is not about one field (the article is in the trash). */
   message?: string;
+  /** Someone else holds the edit lease of the article the line would change (ARTICLE_LOCKED). */
+  locked?: DomainError;
   conflict?: 'slug' | 'externalId';
 }
 
@@ -62,12 +65,26 @@ export interface ArticleEventSink {
   record(manager: EntityManager, plan: OutboxPlan): Promise<void>;
 }
 
+/**
+ * The edit leases a batch respects (EditLeases in the server): of these articles, whose rows the
+ * batch has locked, those someone other than the actor holds, with the refusal to report.
+ */
+export interface ArticleLeaseGate {
+  blocked(manager: EntityManager, articleIds: string[], actor: Actor): Promise<Map<string, DomainError>>;
+}
+
 export interface BatchOptions {
   /** `upsert` (imports): a line whose key is stored updates that article; `create` refuses it. */
   mode: 'upsert' | 'create';
   createSections: boolean;
-  author: string | null;
+  /** Who writes: revisions keep the name, leases the holder. */
+  actor: Actor;
   events: ArticleEventSink;
+  /**
+   * Imports: a line that would change a story someone else holds the lease of fails with the
+   * lease's reason. (API writes check the lease themselves before they build their line.)
+   */
+  leases?: ArticleLeaseGate;
   /** Hold back lines that pin unknown articles instead of failing them. */
   defer: boolean;
   /** A new article's creation time by line (imports keep the file's order); else now. */
@@ -233,10 +250,22 @@ export async function writeArticleBatch(
     if (errors.length || 'errors' in prepared) fail(l, { errors });
     else planned.push({ line: l, id: idOf.get(l) as string, existing, prepared });
   }
+  const changesStored = (p: Planned) => !!p.existing && p.existing.contentHash !== p.prepared.row.contentHash;
+  if (options.leases) {
+    const ids = planned.filter(changesStored).map((p) => p.id);
+    // Locked first (in id order), so a lease cannot be taken between this look and the write.
+    await store.lockRows(manager, ids);
+    const blocked = ids.length ? await options.leases.blocked(manager, ids, options.actor) : new Map();
+    for (const p of planned.filter((p) => blocked.has(p.id))) {
+      const locked = blocked.get(p.id) as DomainError;
+      fail(p.line, { errors: [], message: locked.message, locked });
+    }
+    planned.splice(0, planned.length, ...planned.filter((p) => !blocked.has(p.id)));
+  }
   for (const p of planned) result.ids.set(p.line.line, p.id);
 
   const creates = planned.filter((p) => !p.existing);
-  const updates = planned.filter((p) => p.existing && p.existing.contentHash !== p.prepared.row.contentHash);
+  const updates = planned.filter(changesStored);
   result.unchanged = planned.length - creates.length - updates.length;
   result.created = creates.length;
   result.updated = updates.length;
@@ -261,7 +290,7 @@ export async function writeArticleBatch(
     );
     await store.insertRevisions(
       manager,
-      options.author,
+      options.actor.name,
       previous.map((s) => ({ articleId: s.id, snapshot: revisionSnapshot(s) })),
     );
     await store.updateArticles(

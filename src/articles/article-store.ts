@@ -219,6 +219,12 @@ export class ArticleStore {
     }));
   }
 
+  /** Locks these articles' rows for the transaction, in id order (so two writers cannot deadlock). */
+  async lockRows(manager: EntityManager, ids: string[]): Promise<void> {
+    if (!ids.length) return;
+    await manager.query(`SELECT 1 FROM articles WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`, [ids]);
+  }
+
   /** When these articles were last written (their webhook events carry it). */
   async updatedAt(manager: EntityManager, ids: string[]): Promise<Map<string, Date>> {
     if (!ids.length) return new Map();

@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import type { Actor } from '../common/auth/actor';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { Clock } from '../common/clock/clock';
 import { DomainError, type FieldError } from '../common/errors/domain-error';
 import { PG_UNIQUE_VIOLATION, pgCode, pgConstraint } from '../common/errors/pg-errors';
+import type { WriteIntent } from '../common/http/if-match';
 import { OutboxService } from '../webhooks/outbox.service';
 import { writeArticleBatch, type BatchLine, type BatchLineError } from './article-batch';
 import { contentHash, type WriterInput } from './article-input';
 import { ArticleEvents } from './article-events';
+import { EditLeases } from './editing/edit-leases.service';
 import {
   makeExcerpt,
   prepareBody,
@@ -63,6 +66,9 @@ function fieldsOf(input: WriterInput): ArticleFields {
   };
 }
 
+/** Who writes and, for a conditional write, the version they loaded (If-Match, expectedVersion). */
+export type ArticleWrite = WriteIntent;
+
 /**
  * A conditional write's check, made on the row the write has locked (so no other write can come
  * between it and the change): another save came first when the stored version is not the one the
@@ -86,6 +92,7 @@ function refusal(e: BatchLineError): DomainError {
     return new DomainError('SLUG_TAKEN', 'An article with this slug exists.', e.errors);
   if (e.errors.length && e.errors.every((f) => /^sections?\b/.test(f.path)))
     return new DomainError('UNKNOWN_SECTION', e.errors.map((f) => f.message).join('; '), e.errors);
+  if (e.locked) return e.locked;
   if (!e.errors.length) return new DomainError('VALIDATION_FAILED', e.message ?? 'could not be written');
   return DomainError.validation(e.errors);
 }
@@ -103,6 +110,7 @@ export class ArticleWriter {
     private readonly outbox: OutboxService,
     private readonly invalidation: CacheInvalidation,
     private readonly clock: Clock,
+    private readonly leases: EditLeases,
   ) {}
 
   /**
@@ -122,12 +130,12 @@ export class ArticleWriter {
   }
 
   /** Creates one article; its webhook events are recorded in the same transaction. */
-  async create(input: WriterInput, author: string | null): Promise<string> {
-    return (await this.createMany([input], author))[0];
+  async create(input: WriterInput, actor: Actor): Promise<string> {
+    return (await this.createMany([input], actor))[0];
   }
 
   /** Creates articles in one transaction (the demo newsroom); their ids in input order. */
-  createMany(inputs: WriterInput[], author: string | null): Promise<string[]> {
+  createMany(inputs: WriterInput[], actor: Actor): Promise<string[]> {
     return this.run((manager) =>
       this.write(
         manager,
@@ -135,26 +143,21 @@ export class ArticleWriter {
           const fields = fieldsOf(input);
           return { line: i + 1, input: fields, body: prepareBody(fields) };
         }),
-        author,
+        actor,
       ),
     );
   }
 
-  update(
-    key: ArticleKey,
-    input: WriterInput,
-    author: string | null,
-    expectedVersion?: number,
-  ): Promise<string> {
-    return this.run((m) => this.applyUpdate(m, key, input, author, expectedVersion));
+  update(key: ArticleKey, input: WriterInput, write: ArticleWrite): Promise<string> {
+    return this.run((m) => this.applyUpdate(m, key, input, write));
   }
 
   /** The lines in one batch; the first refused line refuses the whole write. */
-  private async write(manager: EntityManager, lines: BatchLine[], author: string | null): Promise<string[]> {
+  private async write(manager: EntityManager, lines: BatchLine[], actor: Actor): Promise<string[]> {
     const result = await writeArticleBatch(manager, this.store, lines, {
       mode: 'create',
       createSections: false,
-      author,
+      actor,
       events: this.outbox,
       defer: false,
       now: this.clock.date(),
@@ -171,11 +174,17 @@ export class ArticleWriter {
     manager: EntityManager,
     key: ArticleKey,
     input: WriterInput,
-    author: string | null,
-    expectedVersion?: number,
+    write: ArticleWrite,
   ): Promise<string> {
     const target = await this.requireTarget(manager, key);
-    assertVersion(target.version, expectedVersion);
+    // A contributor's own drafts only: a published, scheduled or archived story needs an editor
+    // (read on the locked row, so a publish cannot slip in between).
+    if (write.actor.role === 'contributor' && target.storedStatus !== 'draft')
+      throw new DomainError(
+        'FORBIDDEN',
+        `A contributor changes drafts only; this article is ${target.storedStatus}: an editor must change it.`,
+      );
+    await this.claim(manager, target.id, target.version, write);
     const [current] = await this.store.snapshots(manager, [target.id]);
     const merged: WriterInput = {
       ...revisionSnapshot(current),
@@ -194,7 +203,7 @@ export class ArticleWriter {
     // A new time alone keeps the status the article reads with.
     if (merged.status == null && merged.publishedAt != null) merged.status = current.status;
     const fields = fieldsOf(merged);
-    await this.write(manager, [{ line: 1, input: fields, body: prepareBody(fields), target }], author);
+    await this.write(manager, [{ line: 1, input: fields, body: prepareBody(fields), target }], write.actor);
     return target.id;
   }
 
@@ -208,47 +217,38 @@ export class ArticleWriter {
     return found;
   }
 
-  async restoreRevision(
-    key: ArticleKey,
-    revisionId: string,
-    author: string | null,
-    expectedVersion?: number,
-  ): Promise<string> {
+  async restoreRevision(key: ArticleKey, revisionId: string, write: ArticleWrite): Promise<string> {
     return this.run(async (manager) => {
-      const row = await this.requireRow(manager, key, expectedVersion);
+      const row = await this.requireRow(manager, key, write);
       const snapshot = await this.store.findRevision(manager, row.id, revisionId);
       if (!snapshot)
         throw new DomainError('REVISION_NOT_FOUND', `No revision ${revisionId} of this article.`);
       // Restoring brings back the content; publication state stays as it is now.
       const input: WriterInput = {};
       for (const field of CONTENT_FIELDS) (input as Record<string, unknown>)[field] = snapshot[field];
-      return this.applyUpdate(manager, { id: row.id }, input, author);
+      // Checked above: the version moves with this very write.
+      return this.applyUpdate(manager, { id: row.id }, input, { actor: write.actor });
     });
   }
 
-  async publish(key: ArticleKey, publishedAt: string | undefined, expectedVersion?: number): Promise<string> {
-    return this.setStatus(
-      key,
-      'published',
-      publishedAt ? new Date(publishedAt) : this.clock.date(),
-      expectedVersion,
-    );
+  async publish(key: ArticleKey, publishedAt: string | undefined, write: ArticleWrite): Promise<string> {
+    return this.setStatus(key, 'published', publishedAt ? new Date(publishedAt) : this.clock.date(), write);
   }
 
-  async unpublish(key: ArticleKey, expectedVersion?: number): Promise<string> {
-    return this.setStatus(key, 'draft', undefined, expectedVersion);
+  async unpublish(key: ArticleKey, write: ArticleWrite): Promise<string> {
+    return this.setStatus(key, 'draft', undefined, write);
   }
 
-  async trash(key: ArticleKey, expectedVersion?: number): Promise<string> {
+  async trash(key: ArticleKey, write: ArticleWrite): Promise<string> {
     return this.run(async (manager) => {
-      const row = await this.requireRow(manager, key, expectedVersion);
+      const row = await this.requireRow(manager, key, write);
       await this.store.setDeleted(manager, row.id, true);
       await this.events.record(manager, 'trash', row, row.id);
       return row.id;
     });
   }
 
-  async untrash(key: ArticleKey, expectedVersion?: number): Promise<string> {
+  async untrash(key: ArticleKey, write: ArticleWrite): Promise<string> {
     return this.run(async (manager) => {
       const row = await this.articles.findOne(
         key,
@@ -256,7 +256,7 @@ export class ArticleWriter {
         manager,
       );
       if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
-      assertVersion(row.version, expectedVersion);
+      await this.claim(manager, row.id, row.version, write);
       if (row.deletedAt) {
         await this.store.setDeleted(manager, row.id, false);
         await this.events.record(manager, 'untrash', row, row.id);
@@ -269,10 +269,10 @@ export class ArticleWriter {
     key: ArticleKey,
     wanted: ArticleStatus,
     at: Date | undefined,
-    expectedVersion: number | undefined,
+    write: ArticleWrite,
   ): Promise<string> {
     return this.run(async (manager) => {
-      const row = await this.requireRow(manager, key, expectedVersion);
+      const row = await this.requireRow(manager, key, write);
       const errors: FieldError[] = [];
       const next = schedule(wanted, at ?? row.publishedAt, errors, this.clock.date());
       const [stored] = await this.store.snapshots(manager, [row.id]);
@@ -287,16 +287,33 @@ export class ArticleWriter {
     });
   }
 
-  /** The article, its row locked for the write, and checked against the version the caller saw. */
+  /** The article, its row locked for the write, and claimed for it (see claim). */
   private async requireRow(
     manager: EntityManager,
     key: ArticleKey,
-    expectedVersion: number | undefined,
+    write: ArticleWrite,
   ): Promise<ArticleRow> {
     const row = await this.articles.findOne(key, { publicOnly: false, forUpdate: true }, manager);
     if (!row) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
-    assertVersion(row.version, expectedVersion);
+    await this.claim(manager, row.id, row.version, write);
     return row;
+  }
+
+  /**
+   * What every API write to a stored article passes once its row is locked, in its transaction:
+   * the version the caller loaded (If-Match) is still the stored one, and nobody else holds the
+   * edit lease. Corrections and takedowns (issue 18) must never wait for a lease: they will call
+   * this with `leaseExempt`.
+   */
+  private async claim(
+    manager: EntityManager,
+    articleId: string,
+    version: number,
+    write: ArticleWrite,
+    leaseExempt = false,
+  ): Promise<void> {
+    assertVersion(version, write.expectedVersion);
+    if (!leaseExempt) await this.leases.assertWritable(manager, articleId, write.actor);
   }
 
   /** Unique violations as 409s (for callers running their own transaction, such as imports). */

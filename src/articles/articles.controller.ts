@@ -6,12 +6,13 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import type { Principal } from '../common/auth/role';
 import { Problems } from '../common/errors/problems.decorator';
 import { HttpCached } from '../common/http-cache/http-cache.interceptor';
 import { IdOrSlugPipe, UuidPipe, type IdOrSlug } from '../common/http/id-or-slug.pipe';
-import { ConditionalWrite, IfMatch, VersionEtag } from '../common/http/if-match';
+import { ConditionalWrite, CurrentWrite, VersionEtag, type WriteIntent } from '../common/http/if-match';
 import type { DatelineRequest } from '../common/http/request-context';
 import { RateLimitService } from '../common/rate-limit/rate-limit.service';
 import { isFullTextQuery, spendPublicRead } from '../common/rate-limit/read-budget';
@@ -65,8 +66,8 @@ export class ArticlesController {
   @Problems('FORBIDDEN', 'UNKNOWN_SECTION', 'SLUG_TAKEN', 'EXTERNAL_ID_TAKEN')
   @VersionEtag()
   @ApiCreatedResponse({ type: Article })
-  create(@Body() input: ArticleInput, @CurrentPrincipal() who: Principal | null): Promise<Article> {
-    return this.articles.create(input, who);
+  create(@Body() input: ArticleInput, @CurrentActor() actor: Actor): Promise<Article> {
+    return this.articles.create(input, actor);
   }
 
   @Patch(':idOrSlug')
@@ -78,69 +79,66 @@ export class ArticlesController {
     'SLUG_TAKEN',
     'EXTERNAL_ID_TAKEN',
     'VERSION_MISMATCH',
+    'ARTICLE_LOCKED',
   )
   @ConditionalWrite()
   @ApiOkResponse({ type: Article })
   update(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Body() input: ArticleInput,
-    @CurrentPrincipal() who: Principal | null,
-    @IfMatch() version: number | undefined,
+    @CurrentWrite() write: WriteIntent,
   ): Promise<Article> {
-    return this.articles.update(key, input, who, version);
+    return this.articles.update(key, input, write);
   }
 
   @Delete(':idOrSlug')
   @RequireRole('editor')
   @HttpCode(204)
-  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH', 'ARTICLE_LOCKED')
   @ConditionalWrite()
   @ApiNoContentResponse({ description: 'Moved to the trash.' })
-  remove(
-    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
-    @IfMatch() version: number | undefined,
-  ): Promise<void> {
-    return this.articles.remove(key, version);
+  remove(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug, @CurrentWrite() write: WriteIntent): Promise<void> {
+    return this.articles.remove(key, write);
   }
 
   @Post(':idOrSlug/publish')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH', 'ARTICLE_LOCKED')
   @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'A future publishedAt schedules.' })
   publish(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Body() input: PublishInput,
-    @IfMatch() version: number | undefined,
+    @CurrentWrite() write: WriteIntent,
   ): Promise<Article> {
-    return this.articles.publish(key, input.publishedAt, version);
+    return this.articles.publish(key, input.publishedAt, write);
   }
 
   @Post(':idOrSlug/unpublish')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH', 'ARTICLE_LOCKED')
   @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'Back to draft; publishedAt is kept.' })
   unpublish(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
-    @IfMatch() version: number | undefined,
+    @CurrentWrite() write: WriteIntent,
   ): Promise<Article> {
-    return this.articles.unpublish(key, version);
+    return this.articles.unpublish(key, write);
   }
 
   @Post(':idOrSlug/restore')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH')
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH', 'ARTICLE_LOCKED')
   @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'Back from the trash.' })
   restore(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
-    @IfMatch() version: number | undefined,
+    @CurrentWrite() write: WriteIntent,
   ): Promise<Article> {
-    return this.articles.restore(key, version);
+    return this.articles.restore(key, write);
   }
 
   @Get(':idOrSlug/revisions')
@@ -154,15 +152,14 @@ export class ArticlesController {
   @Post(':idOrSlug/revisions/:revisionId/restore')
   @RequireRole('editor')
   @HttpCode(200)
-  @Problems('ARTICLE_NOT_FOUND', 'REVISION_NOT_FOUND', 'SLUG_TAKEN', 'VERSION_MISMATCH')
+  @Problems('ARTICLE_NOT_FOUND', 'REVISION_NOT_FOUND', 'SLUG_TAKEN', 'VERSION_MISMATCH', 'ARTICLE_LOCKED')
   @ConditionalWrite()
   @ApiOkResponse({ type: Article, description: 'The restore is itself kept as a new revision.' })
   restoreRevision(
     @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
     @Param('revisionId', UuidPipe) revisionId: string,
-    @CurrentPrincipal() who: Principal | null,
-    @IfMatch() version: number | undefined,
+    @CurrentWrite() write: WriteIntent,
   ): Promise<Article> {
-    return this.articles.restoreRevision(key, revisionId, who, version);
+    return this.articles.restoreRevision(key, revisionId, write);
   }
 }

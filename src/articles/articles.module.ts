@@ -39,7 +39,15 @@ import { ArticleFastPath } from './article-fast-path';
     PreviewLinks,
     EditingResolver,
   ],
-  exports: [ArticlesService, ArticleReader, ArticleWriter, ArticleStore, DemoSeeder, ArticleFastPath],
+  exports: [
+    ArticlesService,
+    ArticleReader,
+    ArticleWriter,
+    ArticleStore,
+    DemoSeeder,
+    ArticleFastPath,
+    EditLeases,
+  ],
 })
 export class ArticlesModule implements OnModuleInit {
   constructor(

@@ -1,9 +1,11 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import { requireRole, type Principal } from '../common/auth/role';
 import { DomainError } from '../common/errors/domain-error';
 import type { GraphqlContext } from '../common/graphql/graphql.config';
 import { parseIdOrSlug, parseUuid } from '../common/http/id-or-slug.pipe';
+import type { WriteIntent } from '../common/http/if-match';
 import { SectionRef } from '../sections/section.model';
 import type { ArticleRecord } from './article-reader.service';
 import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
@@ -36,10 +38,11 @@ const ExpectedVersion = () =>
       'The version the change was made on (Article.version). When another save came first: CONFLICT with extensions.currentVersion, and nothing is stored.',
   });
 
-function versionArg(v: number | null | undefined): number | undefined {
-  if (v == null) return undefined;
+/** A mutation's caller and the version it was made on. */
+function intent(actor: Actor, v: number | null | undefined): WriteIntent {
+  if (v == null) return { actor };
   if (v < 1) throw DomainError.validation([{ path: 'expectedVersion', message: 'must be 1 or more' }]);
-  return v;
+  return { actor, expectedVersion: v };
 }
 
 @Resolver(() => Article)
@@ -72,8 +75,8 @@ export class ArticlesResolver {
 
   @Mutation(() => Article)
   @RequireRole('contributor')
-  createArticle(@Args('input') input: ArticleInput, @CurrentPrincipal() who: Principal | null) {
-    return this.service.create(input, who);
+  createArticle(@Args('input') input: ArticleInput, @CurrentActor() actor: Actor) {
+    return this.service.create(input, actor);
   }
 
   @Mutation(() => Article, { description: '`id` takes an id or a slug; only the fields given change.' })
@@ -81,19 +84,20 @@ export class ArticlesResolver {
   updateArticle(
     @Args('id', { type: () => ID }) id: string,
     @Args('input') input: ArticleInput,
-    @CurrentPrincipal() who: Principal | null,
+    @CurrentActor() actor: Actor,
     @ExpectedVersion() expectedVersion?: number | null,
   ) {
-    return this.service.update(parseIdOrSlug(id, 'id'), input, who, versionArg(expectedVersion));
+    return this.service.update(parseIdOrSlug(id, 'id'), input, intent(actor, expectedVersion));
   }
 
   @Mutation(() => Boolean, { description: 'Moves the article to the trash.' })
   @RequireRole('editor')
   async deleteArticle(
     @Args('id', { type: () => ID }) id: string,
+    @CurrentActor() actor: Actor,
     @ExpectedVersion() expectedVersion?: number | null,
   ): Promise<boolean> {
-    await this.service.remove(parseIdOrSlug(id, 'id'), versionArg(expectedVersion));
+    await this.service.remove(parseIdOrSlug(id, 'id'), intent(actor, expectedVersion));
     return true;
   }
 
@@ -102,6 +106,7 @@ export class ArticlesResolver {
   publishArticle(
     @Args('id', { type: () => ID }) id: string,
     @Args('publishedAt', { type: () => String, nullable: true }) publishedAt: string | undefined,
+    @CurrentActor() actor: Actor,
     @ExpectedVersion() expectedVersion?: number | null,
   ) {
     if (publishedAt && Number.isNaN(Date.parse(publishedAt)))
@@ -109,7 +114,7 @@ export class ArticlesResolver {
     return this.service.publish(
       parseIdOrSlug(id, 'id'),
       publishedAt ?? undefined,
-      versionArg(expectedVersion),
+      intent(actor, expectedVersion),
     );
   }
 
@@ -117,18 +122,20 @@ export class ArticlesResolver {
   @RequireRole('editor')
   unpublishArticle(
     @Args('id', { type: () => ID }) id: string,
+    @CurrentActor() actor: Actor,
     @ExpectedVersion() expectedVersion?: number | null,
   ) {
-    return this.service.unpublish(parseIdOrSlug(id, 'id'), versionArg(expectedVersion));
+    return this.service.unpublish(parseIdOrSlug(id, 'id'), intent(actor, expectedVersion));
   }
 
   @Mutation(() => Article, { description: 'Brings an article back from the trash.' })
   @RequireRole('editor')
   restoreArticle(
     @Args('id', { type: () => ID }) id: string,
+    @CurrentActor() actor: Actor,
     @ExpectedVersion() expectedVersion?: number | null,
   ) {
-    return this.service.restore(parseIdOrSlug(id, 'id'), versionArg(expectedVersion));
+    return this.service.restore(parseIdOrSlug(id, 'id'), intent(actor, expectedVersion));
   }
 
   @Mutation(() => Article, {
@@ -139,14 +146,13 @@ export class ArticlesResolver {
   restoreRevision(
     @Args('articleId', { type: () => ID }) articleId: string,
     @Args('revisionId', { type: () => ID }) revisionId: string,
-    @CurrentPrincipal() who: Principal | null,
+    @CurrentActor() actor: Actor,
     @ExpectedVersion() expectedVersion?: number | null,
   ) {
     return this.service.restoreRevision(
       parseIdOrSlug(articleId, 'articleId'),
       parseUuid(revisionId, 'revisionId'),
-      who,
-      versionArg(expectedVersion),
+      intent(actor, expectedVersion),
     );
   }
 

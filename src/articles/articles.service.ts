@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Actor } from '../common/auth/actor';
 import type { Principal } from '../common/auth/role';
 import { isStaff } from '../common/auth/role';
 import { DomainError } from '../common/errors/domain-error';
@@ -6,22 +7,20 @@ import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { pageWindow, type ConnectionArgs } from '../common/pagination/connection';
 import { ArticleReader, type ArticleRecord, type Viewer } from './article-reader.service';
 import type { WriterInput } from './article-input';
-import { ArticleWriter } from './article-writer.service';
+import { ArticleWriter, type ArticleWrite } from './article-writer.service';
 import { EditLeases } from './editing/edit-leases.service';
 import type { Article, ArticleList, Revision } from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
 
 export const viewerOf = (principal: Principal | null): Viewer => ({ editor: isStaff(principal) });
 /** Contributors write drafts: whatever would publish, schedule or archive needs an editor. */
-function refuseContributorStatus(principal: Principal | null, input: WriterInput): void {
-  if (principal?.role === 'contributor' && input.status != null && input.status !== 'draft')
+function refuseContributorStatus(actor: Actor, input: WriterInput): void {
+  if (actor.role === 'contributor' && input.status != null && input.status !== 'draft')
     throw new DomainError(
       'FORBIDDEN',
       `A contributor writes drafts only: status ${input.status} needs an editor.`,
     );
 }
-
-const authorOf = (principal: Principal | null) => principal?.name ?? null;
 
 /**
  * The articles use cases, the only thing either transport calls. Reads and writes live in
@@ -98,48 +97,38 @@ export class ArticlesService {
     };
   }
 
-  async create(input: WriterInput, principal: Principal | null): Promise<Article> {
-    refuseContributorStatus(principal, input);
-    const id = await this.writer.create(input, authorOf(principal));
+  async create(input: WriterInput, actor: Actor): Promise<Article> {
+    refuseContributorStatus(actor, input);
+    const id = await this.writer.create(input, actor);
     return this.forEditor(id);
   }
 
-  /** `expectedVersion` (If-Match) makes a write conditional: a stale one is VERSION_MISMATCH. */
-  async update(
-    key: IdOrSlug,
-    input: WriterInput,
-    principal: Principal | null,
-    expectedVersion?: number,
-  ): Promise<Article> {
-    refuseContributorStatus(principal, input);
-    if (principal?.role === 'contributor') {
-      const current = await this.reader.findRecord(key, { editor: true });
-      if (current && current.status !== 'draft')
-        throw new DomainError(
-          'FORBIDDEN',
-          `A contributor changes drafts only; this article is ${current.status}: an editor must change it.`,
-        );
-    }
-    const id = await this.writer.update(key, input, authorOf(principal), expectedVersion);
+  /**
+   * Every write names its actor (leases, the audit log) and may be conditional: `expectedVersion`
+   * (If-Match) that is no longer the stored one is VERSION_MISMATCH.
+   */
+  async update(key: IdOrSlug, input: WriterInput, write: ArticleWrite): Promise<Article> {
+    refuseContributorStatus(write.actor, input);
+    const id = await this.writer.update(key, input, write);
     return this.forEditor(id);
   }
 
-  async remove(key: IdOrSlug, expectedVersion?: number): Promise<void> {
-    await this.writer.trash(key, expectedVersion);
+  async remove(key: IdOrSlug, write: ArticleWrite): Promise<void> {
+    await this.writer.trash(key, write);
   }
 
-  async restore(key: IdOrSlug, expectedVersion?: number): Promise<Article> {
-    const id = await this.writer.untrash(key, expectedVersion);
+  async restore(key: IdOrSlug, write: ArticleWrite): Promise<Article> {
+    const id = await this.writer.untrash(key, write);
     return this.forEditor(id);
   }
 
-  async publish(key: IdOrSlug, publishedAt?: string, expectedVersion?: number): Promise<Article> {
-    const id = await this.writer.publish(key, publishedAt, expectedVersion);
+  async publish(key: IdOrSlug, publishedAt: string | undefined, write: ArticleWrite): Promise<Article> {
+    const id = await this.writer.publish(key, publishedAt, write);
     return this.forEditor(id);
   }
 
-  async unpublish(key: IdOrSlug, expectedVersion?: number): Promise<Article> {
-    const id = await this.writer.unpublish(key, expectedVersion);
+  async unpublish(key: IdOrSlug, write: ArticleWrite): Promise<Article> {
+    const id = await this.writer.unpublish(key, write);
     return this.forEditor(id);
   }
 
@@ -147,13 +136,8 @@ export class ArticlesService {
     return this.reader.revisions(key);
   }
 
-  async restoreRevision(
-    key: IdOrSlug,
-    revisionId: string,
-    principal: Principal | null,
-    expectedVersion?: number,
-  ): Promise<Article> {
-    const id = await this.writer.restoreRevision(key, revisionId, authorOf(principal), expectedVersion);
+  async restoreRevision(key: IdOrSlug, revisionId: string, write: ArticleWrite): Promise<Article> {
+    const id = await this.writer.restoreRevision(key, revisionId, write);
     return this.forEditor(id);
   }
 }

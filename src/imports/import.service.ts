@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { SectionsService } from '../sections/sections.service';
 import type { EntityManager, QueryRunner } from 'typeorm';
+import type { Actor } from '../common/auth/actor';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { Clock } from '../common/clock/clock';
 import { DomainError } from '../common/errors/domain-error';
@@ -20,6 +21,7 @@ import {
   type BatchResult,
 } from '../articles/article-batch';
 import { ArticleStore } from '../articles/article-store';
+import { EditLeases } from '../articles/editing/edit-leases.service';
 import { IMPORT_EVENTS, type ImportEvents } from './import-events';
 
 /** Lines per transaction: a failure loses at most this many, and memory stays flat. */
@@ -38,7 +40,8 @@ export interface ImportOptions {
   createSections?: boolean;
   /** Status of feed items that carry none (default published). */
   status?: ArticleStatus;
-  author: string | null;
+  /** Who imports: the key, or the command line (a system actor). Revisions and leases name it. */
+  actor: Actor;
   /** Called after each batch (the command line's progress). */
   onProgress?: (progress: { line: number; processed: number }) => void;
   /**
@@ -82,6 +85,8 @@ export class ImportService {
     private readonly repo: ImportRepository,
     private readonly store: ArticleStore,
     @Inject(IMPORT_EVENTS) private readonly events: ImportEvents,
+    /** A line that would change a story someone else holds the edit lease of fails. */
+    private readonly leases: EditLeases,
     /** REACTION_TYPES: a line's reaction counts must be of these types. */
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'reactionTypes'>,
     /** This instance's section tree cache, dropped when an import made sections (others expire it). */
@@ -337,8 +342,9 @@ export class ImportService {
       writeArticleBatch(manager, this.store, ls, {
         mode: 'upsert',
         createSections: options.createSections === true,
-        author: options.author,
+        actor: options.actor,
         events: this.events,
+        leases: this.leases,
         defer: options.defer,
         createdAt: (line) => createdAtOf(options.startedAt, line),
         now: this.clock.date(),

@@ -9,8 +9,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { CurrentPrincipal, RequireRole } from '../common/auth/decorators';
-import type { Principal } from '../common/auth/role';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, RequireRole } from '../common/auth/decorators';
 import { DomainError } from '../common/errors/domain-error';
 import { Problems } from '../common/errors/problems.decorator';
 import { ExportQuery } from './dto/export.query';
@@ -46,7 +46,7 @@ export class ImportsController {
   async import(
     @Req() req: FastifyRequest,
     @Query() query: ImportQuery,
-    @CurrentPrincipal() who: Principal | null,
+    @CurrentActor() actor: Actor,
   ): Promise<ImportSummaryModel> {
     // Nothing goes over the connection while a whole document is parsed and written, which may
     // take minutes: the idle timeout must not drop an import the server is working on. How long
@@ -61,7 +61,7 @@ export class ImportsController {
         dryRun: query.dryRun,
         createSections: query.createSections,
         status: query.status,
-        author: who?.name ?? null,
+        actor,
       });
     } finally {
       // What the import left unread is read by the onSend hook of import-body.ts.

@@ -1881,6 +1881,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
             429: {
                 headers: {
@@ -2012,6 +2021,15 @@ export interface operations {
             };
             /** @description Unsupported media type (`https://dateline.dev/problems/unsupported-media-type`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2538,6 +2556,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
             429: {
                 headers: {
@@ -3030,6 +3057,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
             429: {
                 headers: {
@@ -3244,6 +3280,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
             429: {
                 headers: {
@@ -3345,6 +3390,15 @@ export interface operations {
             };
             /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
             414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -48,7 +48,7 @@ export class DemoSeeder {
     const demo = demoArticles();
     const existing = new Set((await this.articles.countExternalIdsWithPrefix('demo:')).externalIds);
     const missing = demo.filter((a) => !existing.has(a.externalId));
-    if (missing.length) await this.writer.createMany(missing, 'demo');
+    if (missing.length) await this.writer.createMany(missing, systemActor('demo'));
     let synthetic = 0;
     const wanted = (options.articles ?? 0) - demo.length;
     if (wanted > 0) {

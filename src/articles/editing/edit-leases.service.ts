@@ -89,6 +89,17 @@ export class EditLeases {
     if (held && held.holderId !== holderOf(actor)) throw lockedError(held);
   }
 
+  /**
+   * For a batch in progress (imports; the rows already locked by it): the articles among these
+   * that another caller holds, each with the refusal a write to it gets.
+   */
+  async blocked(m: EntityManager, articleIds: string[], actor: Actor): Promise<Map<string, DomainError>> {
+    const rows = await this.repo.liveLeases(articleIds, this.clock.date(), m);
+    return new Map(
+      rows.filter((r) => r.holderId !== holderOf(actor)).map((r) => [r.articleId, lockedError(r)]),
+    );
+  }
+
   /** Live leases by article id (what editors see as `lock`). */
   async locks(articleIds: string[]): Promise<Map<string, ArticleLock>> {
     const rows = await this.repo.liveLeases(articleIds, this.clock.date());

@@ -40,10 +40,10 @@ export class EditingRepository {
     return rows[0] ?? null;
   }
 
-  /** Live leases of these articles (editors' `lock`). */
-  async liveLeases(articleIds: string[], now: Date): Promise<LeaseRow[]> {
+  /** Live leases of these articles (editors' `lock`; a batch's, in its transaction). */
+  async liveLeases(articleIds: string[], now: Date, m?: EntityManager): Promise<LeaseRow[]> {
     if (!articleIds.length) return [];
-    return this.dataSource.query(
+    return (m ?? this.dataSource).query(
       `SELECT ${LEASE_COLUMNS} FROM article_leases WHERE article_id = ANY($1::uuid[]) AND until > $2`,
       [articleIds, now],
     );

@@ -10,6 +10,12 @@ import { loadConfig } from '../../config/config';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../../imports/import-line';
 import { outboxOnly } from '../../imports/import-events';
 import { ArticleStore } from '../../articles/article-store';
+import { EditLeases } from '../../articles/editing/edit-leases.service';
+import { EditingRepository } from '../../articles/editing/editing.repository';
+import { AuditRepository } from '../../audit/audit.repository';
+import { AuditService } from '../../audit/audit.service';
+import { systemActor } from '../../common/auth/actor';
+import { Clock } from '../../common/clock/clock';
 import { ImportRepository } from '../../imports/import.repository';
 import { ImportService, type ImportLineError, type ImportSummary } from '../../imports/import.service';
 import { detectFormat, DETECT_FORMAT_BYTES, IMPORT_FORMATS, type ImportFormat } from '../../imports/parsers';
@@ -125,6 +131,11 @@ async function importDirect(
       new ImportRepository(ds),
       new ArticleStore(ds),
       outboxOnly(new OutboxRepository()),
+      new EditLeases(
+        new EditingRepository(ds),
+        new Clock(),
+        new AuditService(new AuditRepository(ds), config),
+      ),
       config,
       undefined,
       bus && new CacheInvalidation(bus),
@@ -144,7 +155,7 @@ async function importDirect(
         dryRun: opts.dryRun,
         createSections: opts.createSections,
         status: opts.status as ArticleStatus,
-        author: 'command line',
+        actor: systemActor('command line'),
         // Two connections on PostgreSQL (the embedded database serves one session at a time).
         writers: loadConfig().databaseUrl ? 2 : 1,
         onProgress: (p) => progress.lines(p.processed),

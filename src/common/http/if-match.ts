@@ -10,6 +10,7 @@ import {
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
+import { actorOf, type Actor } from '../auth/actor';
 import { DomainError } from '../errors/domain-error';
 import { requestOf } from './request-context';
 
@@ -32,10 +33,22 @@ export function parseIfMatch(header: string | string[] | undefined): number | un
   return version;
 }
 
-/** The version the caller's `If-Match` names (see parseIfMatch). */
-export const IfMatch = createParamDecorator((_: unknown, ctx: ExecutionContext): number | undefined =>
-  parseIfMatch(requestOf(ctx).headers['if-match']),
-);
+/** Who writes and, for a conditional write, the version they loaded (If-Match, expectedVersion). */
+export interface WriteIntent {
+  actor: Actor;
+  expectedVersion?: number;
+}
+
+/**
+ * A REST write's caller, as the audit log names it, and the version its `If-Match` names (see
+ * parseIfMatch). Only on handlers that need a key.
+ */
+export const CurrentWrite = createParamDecorator((_: unknown, ctx: ExecutionContext): WriteIntent => {
+  const req = requestOf(ctx);
+  if (!req.principal) throw new DomainError('UNAUTHENTICATED', 'An API key is required.');
+  const expectedVersion = parseIfMatch(req.headers['if-match']);
+  return { actor: actorOf(req.principal, String(req.id)), expectedVersion };
+});
 
 /** An editor's answer for something versioned carries `ETag: "<version>"`. */
 @Injectable()
