@@ -219,6 +219,11 @@ export async function writeArticleBatch(
   );
   const relatedKeys = [...new Set(live.flatMap((l) => l.input.relatedArticles ?? []))];
   const relatedFound = await store.resolveArticles(manager, relatedKeys);
+  const mediaFound = await store.holdMedia(manager, [
+    ...new Set(
+      live.flatMap((l) => (l.input.heroImage?.media ? [l.input.heroImage.media.toLowerCase()] : [])),
+    ),
+  ]);
   if (options.defer) {
     result.deferred = pinningUnknown(live, relatedFound, slugOf);
     live = live.filter((l) => !result.deferred.includes(l));
@@ -233,7 +238,7 @@ export async function writeArticleBatch(
   }
   const planned: Planned[] = [];
   for (const l of live) {
-    const refs = resolveRefs(l.input, sectionIds, relatedFound);
+    const refs = resolveRefs(l.input, sectionIds, relatedFound, mediaFound);
     const existing = targets.get(l) ?? null;
     const prepared = prepareArticle(
       l.input,

@@ -31,8 +31,10 @@ export interface WriterInput {
   reactions?: { type: string; count: number }[] | null;
 }
 
+/** A picture by URL, or one of the media library's (`media`: its id) with what the editor set. */
 export interface HeroImageValue {
-  url: string;
+  url?: string;
+  media?: string;
   alt?: string | null;
   caption?: string | null;
   credit?: string | null;
@@ -96,12 +98,8 @@ export function writeRowOf(
 
 export function normalizeHeroImage(h: HeroImageValue | null | undefined): HeroImageValue | null {
   if (!h) return null;
-  return {
-    url: h.url,
-    alt: h.alt ?? null,
-    caption: h.caption ?? null,
-    credit: h.credit ?? null,
-    width: h.width ?? null,
-    height: h.height ?? null,
-  };
+  const described = { alt: h.alt ?? null, caption: h.caption ?? null, credit: h.credit ?? null };
+  // A library picture's URL and size come from the library when it is read.
+  if (h.media) return { media: h.media.toLowerCase(), ...described };
+  return { url: h.url, ...described, width: h.width ?? null, height: h.height ?? null };
 }

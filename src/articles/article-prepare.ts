@@ -137,8 +137,12 @@ export function resolveRefs(
   input: LineFields,
   sectionIds: Map<string, string>,
   related: { id: string; slug: string }[],
+  media: Set<string>,
 ): ResolvedRefs | { errors: FieldError[] } {
   const errors: FieldError[] = [];
+  const heroMedia = input.heroImage?.media?.toLowerCase();
+  if (heroMedia && !media.has(heroMedia))
+    errors.push({ path: 'heroImage.media', message: `no media ${heroMedia} in the library` });
   let sectionId: string | null = null;
   if (input.section) {
     sectionId = sectionIds.get(input.section) ?? null;

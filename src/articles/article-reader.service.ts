@@ -9,11 +9,20 @@ import type { SectionRef } from '../sections/section.model';
 import type { SectionTree } from '../sections/section-tree';
 import { SectionsService } from '../sections/sections.service';
 import { ArticleRepository, type ArticleRow, type ListFilter, type RevisionRow } from './article.repository';
-import type { Article, ArticleList, ArticleSummary, ReactionCount, Revision, Tag } from './article.model';
+import type {
+  Article,
+  ArticleList,
+  ArticleSummary,
+  HeroImage,
+  ReactionCount,
+  Revision,
+  Tag,
+} from './article.model';
 import type { ArticleFilter } from './dto/list-articles.args';
 import { normalizeHeroImage, type ArticleSnapshot, type HeroImageValue } from './article-input';
 import { ArticleCache, type ArticleEntry } from '../read-cache/article-cache';
 import { articleUrl } from '../delivery/article-url';
+import { defaultRenditionUrl, defaultRenditionWidth, type RenditionSource } from '../media/renditions';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
 export interface Viewer {
@@ -89,7 +98,37 @@ function toRevision(row: RevisionRow): Revision {
   };
 }
 
-export function toRecord(row: ArticleRow): ArticleRecord {
+/** A hero image as the article query reads it: a library picture's current fields in `source`. */
+type StoredHeroImage = HeroImageValue & { source?: (RenditionSource & MediaText) | null };
+interface MediaText {
+  alt: string;
+  caption: string | null;
+  credit: string | null;
+}
+
+/**
+ * The hero image readers get. One from the media library takes its URL (the default rendition,
+ * which changes when the picture or its focal point does), size and, where the article leaves
+ * them empty, alt, caption and credit from the library; it is gone when the media is.
+ */
+export function heroImageOf(h: StoredHeroImage | null, mediaWidths: number[]): HeroImage | null {
+  if (!h) return null;
+  if (!h.media) return { ...(normalizeHeroImage(h) as HeroImage), media: null };
+  const m = h.source;
+  if (!m) return null;
+  const width = Math.min(defaultRenditionWidth(m, mediaWidths), m.width);
+  return {
+    url: defaultRenditionUrl(m, mediaWidths),
+    alt: h.alt ?? (m.alt || null),
+    caption: h.caption ?? m.caption,
+    credit: h.credit ?? m.credit,
+    width,
+    height: Math.round((m.height * width) / m.width),
+    media: m.id,
+  };
+}
+
+export function toRecord(row: ArticleRow, mediaWidths: number[]): ArticleRecord {
   return {
     id: row.id,
     slug: row.slug,
@@ -100,9 +139,7 @@ export function toRecord(row: ArticleRow): ArticleRecord {
     byline: row.byline,
     source: row.source,
     excerpt: row.excerpt,
-    heroImage: normalizeHeroImage(
-      row.heroImage as unknown as HeroImageValue | null,
-    ) as ArticleRecord['heroImage'],
+    heroImage: heroImageOf(row.heroImage, mediaWidths),
     status: row.status,
     publishedAt: row.publishedAt ? row.publishedAt.toISOString() : null,
     createdAt: row.createdAt.toISOString(),
@@ -143,7 +180,7 @@ export class ArticleReader {
       // From the primary: a lagging replica could put an already replaced version in the cache,
       // which would then outlive the invalidation that should have removed it.
       const row = await this.articles.findOne(key, { publicOnly: true, fromPrimary: true });
-      const record = row ? toRecord(row) : null;
+      const record = row ? toRecord(row, this.config.media.widths) : null;
       if (!record) return null;
       const [[article], pins] = await Promise.all([
         this.hydrate([record], { editor: false }),
@@ -164,7 +201,7 @@ export class ArticleReader {
 
   async findRecord(key: IdOrSlug, viewer: Viewer): Promise<ArticleRecord | null> {
     const row = await this.articles.findOne(key, { publicOnly: !viewer.editor });
-    return row ? toRecord(row) : null;
+    return row ? toRecord(row, this.config.media.widths) : null;
   }
 
   /**
@@ -206,7 +243,7 @@ export class ArticleReader {
   /** Records by id (GraphQL parents; with the body when asked), in the order of the ids given. */
   async recordsByIds(ids: string[], viewer: Viewer, withBody = true): Promise<ArticleRecord[]> {
     const rows = await this.articles.findByIds([...new Set(ids)], { publicOnly: !viewer.editor, withBody });
-    const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
+    const byId = new Map(rows.map((r) => [r.id, toRecord(r, this.config.media.widths)]));
     return ids.map((id) => byId.get(id)).filter((r): r is ArticleRecord => !!r);
   }
 
@@ -261,7 +298,7 @@ export class ArticleReader {
     const { rows, more } = await this.articles.list(f);
     const items = rows.map((r) => ({
       cursor: encodeCursor(kind, { key: r.sortKey as string, id: r.id }),
-      node: toRecord(r),
+      node: toRecord(r, this.config.media.widths),
     }));
     // Past a cursor the list may go on (or the cursor's own row may still be there).
     const beyond = (position: KeysetPosition | undefined, side: 'before' | 'after') =>
@@ -364,7 +401,7 @@ export class ArticleReader {
     const rows = await this.articles.findByIds([...new Set(links.map((l) => l.relatedId))], {
       publicOnly: !viewer.editor,
     });
-    const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
+    const byId = new Map(rows.map((r) => [r.id, toRecord(r, this.config.media.widths)]));
     return ids.map((id) =>
       links
         .filter((l) => l.articleId === id)

@@ -111,14 +111,23 @@ export const blockSchema = z
     }
   });
 
-export const heroImageSchema = z.strictObject({
-  url: httpUrl,
-  alt: optionalText(I.alt),
-  caption: optionalText(I.caption),
-  credit: optionalText(I.credit),
-  width: orNull(z.int().positive()),
-  height: orNull(z.int().positive()),
-});
+/** A picture by URL, or from the media library by id (`media`): one of the two. */
+export const heroImageSchema = z
+  .strictObject({
+    url: httpUrl.optional(),
+    media: z.uuid('must be the id of a media item').optional(),
+    alt: optionalText(I.alt),
+    caption: optionalText(I.caption),
+    credit: optionalText(I.credit),
+    width: orNull(z.int().positive()),
+    height: orNull(z.int().positive()),
+  })
+  .superRefine((h, ctx) => {
+    if (h.url === undefined && h.media === undefined)
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'is required unless media is given' });
+    if (h.url !== undefined && h.media !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['media'], message: 'cannot be given with url' });
+  });
 
 const publishedAt = z.iso
   .datetime({ offset: true, message: 'must be an ISO-8601 date-time with a time zone' })

@@ -294,6 +294,19 @@ export class ArticleStore {
     );
   }
 
+  /**
+   * The media items of these ids that exist, each held (FOR KEY SHARE) until the write commits, so
+   * a delete of one in use cannot slip between this check and the article that uses it.
+   */
+  async holdMedia(manager: EntityManager, ids: string[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows: { id: string }[] = await manager.query(
+      `SELECT id FROM media WHERE id = ANY($1::uuid[]) ORDER BY id FOR KEY SHARE`,
+      [ids],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
   async snapshots(manager: EntityManager, ids: string[]): Promise<StoredSnapshot[]> {
     if (!ids.length) return [];
     const rows: SnapshotRow[] = await manager.query(`${SNAPSHOT_SELECT} WHERE a.id = ANY($1::uuid[])`, [ids]);

@@ -113,6 +113,14 @@ export class HeroImage {
     number | null;
   @Field(() => Int, { nullable: true }) @ApiProperty({ type: 'integer', nullable: true }) height!:
     number | null;
+  /** The media library's picture, by id (GraphQL answers the Media itself: see HeroMediaResolver). */
+  @ApiProperty({
+    type: String,
+    format: 'uuid',
+    nullable: true,
+    description: "The media library's picture this is, or null for a picture by URL.",
+  })
+  media!: string | null;
 }
 
 export const ARTICLE_URL =

@@ -30,8 +30,19 @@ const EFFECTIVE_STATUS = effectiveStatus('a');
 export const countAsInt = (column: string) => `LEAST(${column}, ${MAX_COUNT})::int`;
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
+/**
+ * The stored hero image; one from the media library (`{ media: id, … }`) carries the picture's
+ * current fields under `source` (null once the media is gone), so its URL, size and credit follow
+ * the library (see heroImageOf in the reader).
+ */
+const HERO_IMAGE = `CASE WHEN a.hero_image ? 'media' THEN a.hero_image || jsonb_build_object('source', (
+    SELECT jsonb_build_object('id', m.id, 'contentHash', m.content_hash, 'width', m.width, 'height', m.height,
+             'focalX', m.focal_x, 'focalY', m.focal_y, 'alt', m.alt, 'caption', m.caption, 'credit', m.credit)
+      FROM media m WHERE m.id = (a.hero_image->>'media')::uuid))
+  ELSE a.hero_image END`;
+
 const SUMMARY_COLUMNS = `a.id, a.slug, a.external_id AS "externalId", a.title, a.subtitle, a.dateline, a.byline,
-  a.source, a.excerpt, a.section_id AS "sectionId", a.hero_image AS "heroImage", ${EFFECTIVE_STATUS} AS status,
+  a.source, a.excerpt, a.section_id AS "sectionId", ${HERO_IMAGE} AS "heroImage", ${EFFECTIVE_STATUS} AS status,
   a.status AS "storedStatus", a.published_at AS "publishedAt", a.created_at AS "createdAt",
   a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt", ${countAsInt('a.view_count')} AS "viewCount",
   a.content_hash AS "contentHash", a.version`;

@@ -1,5 +1,6 @@
 import { Module, type OnModuleDestroy, Inject } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { HeroMediaResolver } from './hero-media.resolver';
 import { MediaController } from './media.controller';
 import { MediaRepository } from './media.repository';
 import { MediaResolver } from './media.resolver';
@@ -14,6 +15,7 @@ import { S3MediaStorage } from './storage/s3-storage';
     MediaService,
     MediaRepository,
     MediaResolver,
+    HeroMediaResolver,
     {
       provide: MEDIA_STORAGE,
       inject: [APP_CONFIG],

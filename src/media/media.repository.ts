@@ -80,6 +80,16 @@ export class MediaRepository {
     return rows[0] ?? null;
   }
 
+  /** The articles that show this media (as hero image or in their body). */
+  async articlesUsing(id: string): Promise<string[]> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM articles
+        WHERE hero_image->>'media' = $1 OR body @> jsonb_build_array(jsonb_build_object('media', $1::text))`,
+      [id],
+    );
+    return rows.map((r) => r.id);
+  }
+
   async findByIds(ids: readonly string[]): Promise<MediaRow[]> {
     return await this.dataSource.query<MediaRow[]>(
       `SELECT ${COLUMNS} FROM media WHERE id = ANY($1::uuid[])`,

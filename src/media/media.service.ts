@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { cleanInline, cleanText } from '../articles/body/inline';
+import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
 import { APP_CONFIG, type AppConfig, type MediaConfig } from '../config/config';
@@ -13,10 +14,12 @@ import { fetchRemoteImage } from './remote-image';
 import {
   checkWidth,
   cropRegion,
+  defaultRenditionUrl,
   makeRendition,
   outputSize,
   parseRenditionName,
   renditionName,
+  renditionUrl,
   renditionVersion,
   RENDITION_MIME_TYPES,
   type Ratio,
@@ -24,9 +27,6 @@ import {
   type RenditionSpec,
 } from './renditions';
 import { MEDIA_STORAGE, type MediaStorage } from './storage/media-storage';
-
-/** Where renditions are served (the global prefix and the media routes). */
-const MEDIA_PATH = '/api/v1/media';
 
 /**
  * What a Media answer was made from, kept beside it for GraphQL's src and srcset. A symbol key:
@@ -54,6 +54,7 @@ export class MediaService {
     private readonly repository: MediaRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
+    private readonly invalidation: CacheInvalidation,
   ) {
     this.media = config.media;
   }
@@ -106,6 +107,10 @@ export class MediaService {
     return found;
   }
 
+  async findMany(ids: readonly string[]): Promise<MediaWithSource[]> {
+    return ids.length ? (await this.repository.findByIds(ids)).map((row) => this.toModel(row)) : [];
+  }
+
   async find(id: string): Promise<MediaWithSource | null> {
     const row = await this.repository.findById(id);
     return row ? this.toModel(row) : null;
@@ -143,6 +148,8 @@ export class MediaService {
     }
     const row = await this.repository.update(id, patch);
     if (!row) throw notFound(id);
+    // Articles show its URL, size, alt, caption and credit: their cached answers are stale now.
+    this.invalidation.articlesChanged(await this.repository.articlesUsing(id));
     const oldVersion = renditionVersion(sourceOf(before));
     if (renditionVersion(sourceOf(row)) !== oldVersion)
       // The old URLs now answer 404; what was made for them is of no more use.
@@ -151,7 +158,9 @@ export class MediaService {
   }
 
   async remove(id: string, force: boolean): Promise<void> {
+    const users = force ? await this.repository.articlesUsing(id) : [];
     const result = await this.repository.deleteUnlessUsed(id, force);
+    this.invalidation.articlesChanged(users);
     if (result.outcome === 'missing') throw notFound(id);
     if (result.outcome === 'in-use')
       throw new DomainError(
@@ -219,7 +228,7 @@ export class MediaService {
     ratio: Ratio | null = null,
   ): string {
     checkWidth(width, this.media.widths);
-    return this.urlOf(media[RENDITION_SOURCE], { width, format, ratio });
+    return renditionUrl(media[RENDITION_SOURCE], { width, format, ratio });
   }
 
   /**
@@ -238,19 +247,13 @@ export class MediaService {
     return widths
       .map((width) => {
         const spec = { width, format, ratio };
-        return `${this.urlOf(source, spec)} ${outputSize(region, spec).width}w`;
+        return `${renditionUrl(source, spec)} ${outputSize(region, spec).width}w`;
       })
       .join(', ');
   }
 
-  private urlOf(source: RenditionSource, spec: RenditionSpec): string {
-    return `${MEDIA_PATH}/${source.id}/renditions/${renditionVersion(source)}/${renditionName(spec)}`;
-  }
-
   private toModel(row: MediaRow): MediaWithSource {
     const source = sourceOf(row);
-    const fitting = this.media.widths.filter((w) => w <= row.width);
-    const urlWidth = fitting.length > 0 ? fitting[fitting.length - 1] : this.media.widths[0];
     return {
       id: row.id,
       kind: row.kind,
@@ -265,7 +268,7 @@ export class MediaService {
       focalPoint: { x: row.focalX, y: row.focalY },
       takenAt: row.takenAt,
       placeholder: row.placeholder,
-      url: this.urlOf(source, { width: urlWidth, format: ImageFormat.JPEG, ratio: null }),
+      url: defaultRenditionUrl(source, this.media.widths),
       srcset: this.srcsetOf(source, ImageFormat.JPEG, null),
       createdAt: row.createdAt,
       [RENDITION_SOURCE]: source,

@@ -42,6 +42,32 @@ export function renditionVersion(source: RenditionSource): string {
     .slice(0, 16);
 }
 
+/** Where the media routes are served. */
+export const MEDIA_PATH = '/api/v1/media';
+
+/** The URL of one rendition: it names the picture's version, so it changes when the picture does. */
+export function renditionUrl(source: RenditionSource, spec: RenditionSpec): string {
+  return `${MEDIA_PATH}/${source.id}/renditions/${renditionVersion(source)}/${renditionName(spec)}`;
+}
+
+/**
+ * The width of a media item's `url`: the widest allowed width the picture fills (the smallest
+ * allowed width for a picture narrower than every width; it is not enlarged).
+ */
+export function defaultRenditionWidth(source: RenditionSource, widths: number[]): number {
+  const fitting = widths.filter((w) => w <= source.width);
+  return fitting.length > 0 ? fitting[fitting.length - 1] : widths[0];
+}
+
+/** A media item's `url`, as media answers and articles' hero images give it: a JPEG, uncropped. */
+export function defaultRenditionUrl(source: RenditionSource, widths: number[]): string {
+  return renditionUrl(source, {
+    width: defaultRenditionWidth(source, widths),
+    format: ImageFormat.JPEG,
+    ratio: null,
+  });
+}
+
 /** `640.webp`, `640-16x9.webp`. */
 export function renditionName(spec: RenditionSpec): string {
   return `${spec.width}${spec.ratio ? `-${spec.ratio.replace(':', 'x')}` : ''}.${EXTENSIONS[spec.format]}`;

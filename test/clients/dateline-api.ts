@@ -874,6 +874,11 @@ export interface components {
             caption: string | null;
             credit: string | null;
             height: number | null;
+            /**
+             * Format: uuid
+             * @description The media library's picture this is, or null for a picture by URL.
+             */
+            media: string | null;
             url: string;
             width: number | null;
         };
@@ -882,7 +887,13 @@ export interface components {
             caption?: string | null;
             credit?: string | null;
             height?: number | null;
-            url: string;
+            /**
+             * Format: uuid
+             * @description A picture of the media library, by id: its URL, size and credit follow the library's.
+             */
+            media?: string;
+            /** @description A picture by URL; or give media. */
+            url?: string;
             width?: number | null;
         };
         ImageBlock: {

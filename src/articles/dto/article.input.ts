@@ -1,4 +1,4 @@
-import { Field, InputType, Int } from '@nestjs/graphql';
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsISO8601, IsOptional } from 'class-validator';
 import { CheckedBy } from '../../common/http/validation';
@@ -53,9 +53,18 @@ export class BlockInput {
 
 @InputType()
 export class HeroImageInput {
-  @Field()
-  @ApiProperty()
-  url!: string;
+  @Field(() => String, { nullable: true, description: 'A picture by URL; or give media.' })
+  @ApiPropertyOptional({ description: 'A picture by URL; or give media.' })
+  url?: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: "A picture of the media library, by id: its URL, size and credit follow the library's.",
+  })
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: "A picture of the media library, by id: its URL, size and credit follow the library's.",
+  })
+  media?: string;
   @Field(() => String, { nullable: true })
   @ApiPropertyOptional({ type: String, nullable: true })
   alt?: string | null;
