@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { Clock, lruClock } from '../common/clock/clock';
 import { LRUCache } from 'lru-cache';
 import { ArticleReader, type Viewer } from '../articles/article-reader.service';
 import { AuditService } from '../audit/audit.service';
@@ -39,12 +40,7 @@ export class RankingsService {
    * Computed rankings by request, each for RANKING_CACHE_MS. `fetch` computes a missing one once
    * for every concurrent reader; a failed computation is not kept.
    */
-  private readonly cache = new LRUCache<string, ScoredId[], RankingRequest>({
-    max: CACHE_ENTRIES,
-    ttl: RANKING_CACHE_MS,
-    ignoreFetchAbort: true,
-    fetchMethod: (_key, _stale, { context }) => this.compute(context),
-  });
+  private readonly cache: LRUCache<string, ScoredId[], RankingRequest>;
 
   constructor(
     private readonly repo: RankingsRepository,
@@ -52,7 +48,16 @@ export class RankingsService {
     private readonly sections: SectionsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly audit: AuditService,
-  ) {}
+    clock: Clock,
+  ) {
+    this.cache = new LRUCache<string, ScoredId[], RankingRequest>({
+      max: CACHE_ENTRIES,
+      ttl: RANKING_CACHE_MS,
+      ...lruClock(clock),
+      ignoreFetchAbort: true,
+      fetchMethod: (_key, _stale, { context }) => this.compute(context),
+    });
+  }
 
   /**
    * The ids and scores of a ranking, best first. Each instance reuses an answer for at most

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
 import { createHash } from 'node:crypto';
 import { EventEmitter, on } from 'node:events';
 import { ArticleReader } from '../articles/article-reader.service';
@@ -48,6 +49,7 @@ export class ReactionsService implements OnModuleInit, OnModuleDestroy {
     private readonly articles: ArticleReader,
     private readonly bus: ClusterBus,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly clock: Clock,
   ) {
     this.feed.setMaxListeners(0);
     this.batcher = new ReactionBatcher(
@@ -76,11 +78,11 @@ export class ReactionsService implements OnModuleInit, OnModuleDestroy {
   async publicArticleId(key: string | IdOrSlug): Promise<string> {
     const cacheKey = typeof key === 'string' ? key : 'id' in key ? key.id : key.slug;
     const known = this.knownIds.get(cacheKey);
-    if (known && known.until > Date.now()) return known.id;
+    if (known && known.until > this.clock.now()) return known.id;
     const id = await this.articles.findPublicId(key);
     if (!id) throw new DomainError('ARTICLE_NOT_FOUND', 'No such article.');
     if (this.knownIds.size >= KNOWN_IDS_MAX) this.knownIds.clear();
-    this.knownIds.set(cacheKey, { id, until: Date.now() + KNOWN_IDS_MS });
+    this.knownIds.set(cacheKey, { id, until: this.clock.now() + KNOWN_IDS_MS });
     return id;
   }
 

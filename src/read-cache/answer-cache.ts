@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { lruClock, type Clock } from '../common/clock/clock';
 import { ChangeGuard } from './change-guard';
 
 export interface AnswerCacheOptions<T> {
@@ -36,12 +37,16 @@ export class AnswerCache<T> {
   private readonly ttlMs: number;
   private readonly spreadTtl: boolean;
 
-  constructor(options: AnswerCacheOptions<T>) {
+  constructor(
+    options: AnswerCacheOptions<T>,
+    private readonly clock: Clock,
+  ) {
     this.ttlMs = options.ttlMs;
     this.spreadTtl = options.spreadTtl === true;
     this.answers = new LRUCache<string, Kept<T>>({
       max: options.max,
       ttl: options.ttlMs,
+      ...lruClock(clock),
       ...(options.maxSize && options.sizeOf
         ? {
             maxSize: options.maxSize,
@@ -97,7 +102,7 @@ export class AnswerCache<T> {
     const unique = [...new Set(ids)];
     const ttl = Math.min(
       this.spreadTtl ? Math.round(this.ttlMs * (0.5 + 0.5 * Math.random())) : this.ttlMs,
-      Math.floor(untilMs - Date.now()),
+      Math.floor(untilMs - this.clock.now()),
     );
     if (ttl <= 0) return;
     this.answers.set(key, { value, ids: unique }, { ttl });

@@ -6,6 +6,7 @@ import {
   REACTIONS_CHANGED,
   type ReactionsChanged,
 } from '../common/cache/cache-invalidation';
+import { Clock, lruClock } from '../common/clock/clock';
 import { ClusterBus } from '../common/cluster/cluster-bus';
 import { strongEtag } from '../common/http-cache/etag';
 import { MetricsService } from '../observability/metrics.service';
@@ -114,7 +115,7 @@ export class ArticleCache implements OnModuleInit {
   private readonly idBySlug = new LRUCache<string, string>({ max: MAX_ARTICLES });
   /** Article id → ids of cached articles that pin it (and show it once it is public). */
   private readonly shownIn = new Map<string, Set<string>>();
-  private readonly counts = new LRUCache<string, Counts>({ max: MAX_ARTICLES * 4, ttl: ARTICLE_TTL_MS });
+  private readonly counts: LRUCache<string, Counts>;
   /** Fills in flight, so a burst of misses on one article reads it once. */
   private readonly inflight = new Map<string, Promise<ArticleEntry | null>>();
   private readonly guard = new ChangeGuard();
@@ -130,11 +131,18 @@ export class ArticleCache implements OnModuleInit {
     readonly lists: ListCache,
     readonly graphqlAnswers: GraphqlAnswerCache,
     private readonly metrics: MetricsService,
+    private readonly clock: Clock,
   ) {
+    this.counts = new LRUCache<string, Counts>({
+      max: MAX_ARTICLES * 4,
+      ttl: ARTICLE_TTL_MS,
+      ...lruClock(clock),
+    });
     this.byId = new LRUCache<string, ArticleEntry>({
       max: MAX_ARTICLES,
       maxSize: MAX_BYTES,
       ttl: ARTICLE_TTL_MS,
+      ...lruClock(clock),
       dispose: (entry) => this.unlink(entry),
     });
   }
@@ -175,14 +183,14 @@ export class ArticleCache implements OnModuleInit {
     if (!entry || ('slug' in key && entry.slug !== key.slug)) return undefined;
     // Stored only when public; checked again so nothing can outlive its own publication time,
     // nor the publication time of an article it pins.
-    const now = Date.now();
+    const now = this.clock.now();
     if (entry.publishedAtMs > now || entry.freshUntilMs <= now) return undefined;
     return entry;
   }
 
   /** True once per entry, when it is due for its background refresh. */
   dueForRefresh(entry: ArticleEntry): boolean {
-    if (Date.now() < entry.refreshAt) return false;
+    if (this.clock.now() < entry.refreshAt) return false;
     entry.refreshAt = Number.POSITIVE_INFINITY;
     return true;
   }
@@ -252,7 +260,7 @@ export class ArticleCache implements OnModuleInit {
       id: article.id,
       slug: article.slug,
       publishedAtMs: article.publishedAt ? Date.parse(article.publishedAt) : Number.POSITIVE_INFINITY,
-      refreshAt: Date.now() + ARTICLE_TTL_MS * (REFRESH_FROM + REFRESH_SPREAD * Math.random()),
+      refreshAt: this.clock.now() + ARTICLE_TTL_MS * (REFRESH_FROM + REFRESH_SPREAD * Math.random()),
       pins: pinned,
       freshUntilMs: pins.nextPublicAtMs,
       surrogateKey: [...new Set(articleKeys(article))].join(' '),
@@ -262,7 +270,8 @@ export class ArticleCache implements OnModuleInit {
       stamp: holes.map((h) => versions.get(h.id) ?? -1).join(','),
       etag: strongEtag(body),
     };
-    if (fresh && entry.publishedAtMs <= Date.now() && entry.freshUntilMs > Date.now()) {
+    const now = this.clock.now();
+    if (fresh && entry.publishedAtMs <= now && entry.freshUntilMs > now) {
       // The bytes, and room for the objects GraphQL may parse from them (about twice the bytes).
       this.byId.set(entry.id, entry, { size: body.length * 3 + 512 });
       this.idBySlug.set(entry.slug, entry.id);

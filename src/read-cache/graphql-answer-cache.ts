@@ -6,6 +6,7 @@ import {
   type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { Clock } from '../common/clock/clock';
 import { AnswerCache } from './answer-cache';
 import { LIST_TTL_MS } from './list-cache';
 
@@ -47,19 +48,20 @@ export interface AnswerSince {
  */
 @Injectable()
 export class GraphqlAnswerCache {
-  private readonly pages = new AnswerCache<CachedGraphqlAnswer>({
-    ttlMs: GRAPHQL_PAGE_TTL_MS,
-    spreadTtl: true,
-    max: MAX_PAGES,
-    maxSize: MAX_PAGE_BYTES,
-    sizeOf: (a) => a.body.length,
-  });
-  private readonly lists = new AnswerCache<CachedGraphqlAnswer>({
-    ttlMs: LIST_TTL_MS,
-    max: MAX_LISTS,
-    maxSize: MAX_LIST_BYTES,
-    sizeOf: (a) => a.body.length,
-  });
+  private readonly pages: AnswerCache<CachedGraphqlAnswer>;
+  private readonly lists: AnswerCache<CachedGraphqlAnswer>;
+
+  constructor(clock: Clock) {
+    const sizeOf = (a: CachedGraphqlAnswer) => a.body.length;
+    this.pages = new AnswerCache(
+      { ttlMs: GRAPHQL_PAGE_TTL_MS, spreadTtl: true, max: MAX_PAGES, maxSize: MAX_PAGE_BYTES, sizeOf },
+      clock,
+    );
+    this.lists = new AnswerCache(
+      { ttlMs: LIST_TTL_MS, max: MAX_LISTS, maxSize: MAX_LIST_BYTES, sizeOf },
+      clock,
+    );
+  }
 
   get(key: string): CachedGraphqlAnswer | undefined {
     return this.pages.get(key) ?? this.lists.get(key);

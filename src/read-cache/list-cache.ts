@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
 import { strongEtag } from '../common/http-cache/etag';
 import { AnswerCache } from './answer-cache';
 
@@ -21,8 +22,8 @@ export interface CachedList {
  */
 @Injectable()
 export class ListCache extends AnswerCache<CachedList> {
-  constructor() {
-    super({ ttlMs: LIST_TTL_MS, max: MAX_LISTS });
+  constructor(clock: Clock) {
+    super({ ttlMs: LIST_TTL_MS, max: MAX_LISTS }, clock);
   }
 
   /** Keeps a list answer (the ids it shows are read from it). */

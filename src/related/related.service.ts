@@ -2,6 +2,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { LRUCache } from 'lru-cache';
 import { ArticleReader, type Viewer } from '../articles/article-reader.service';
 import { AnswerCache } from '../read-cache/answer-cache';
+import { Clock, lruClock } from '../common/clock/clock';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
@@ -31,23 +32,24 @@ const FREQUENCIES_TTL_MS = 10 * 60_000;
 /** Related articles: editor pins, then shared tags, the section and its ancestors, similar text. */
 @Injectable()
 export class RelatedService implements OnModuleInit {
-  private readonly kept = new AnswerCache<RelatedRow[]>({
-    ttlMs: RELATED_TTL_MS,
-    spreadTtl: true,
-    max: 50_000,
-  });
-  private readonly frequencies = new LRUCache<'all', Map<string, number>>({
-    max: 1,
-    ttl: FREQUENCIES_TTL_MS,
-    fetchMethod: () => this.repo.lexemeFrequencies(),
-  });
+  private readonly kept: AnswerCache<RelatedRow[]>;
+  private readonly frequencies: LRUCache<'all', Map<string, number>>;
 
   constructor(
     private readonly repo: RelatedRepository,
     private readonly reader: ArticleReader,
     private readonly sections: SectionsService,
     private readonly invalidation: CacheInvalidation,
-  ) {}
+    clock: Clock,
+  ) {
+    this.kept = new AnswerCache({ ttlMs: RELATED_TTL_MS, spreadTtl: true, max: 50_000 }, clock);
+    this.frequencies = new LRUCache({
+      max: 1,
+      ttl: FREQUENCIES_TTL_MS,
+      ...lruClock(clock),
+      fetchMethod: () => this.repo.lexemeFrequencies(),
+    });
+  }
 
   onModuleInit(): void {
     this.invalidation.onInvalidate((m) => {

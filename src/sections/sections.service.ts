@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { Clock, lruClock } from '../common/clock/clock';
 import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
 import { LRUCache } from 'lru-cache';
@@ -31,18 +32,22 @@ export class SectionsService implements OnModuleInit {
    * The tree, read once for every concurrent reader and kept TREE_TTL_MS. A read in flight when
    * the tree is dropped still answers its callers but is not kept.
    */
-  private readonly trees = new LRUCache<typeof TREE, SectionTree>({
-    max: 1,
-    ttl: TREE_TTL_MS,
-    ignoreFetchAbort: true,
-    fetchMethod: async () => new SectionTree(await this.sections.findAll()),
-  });
+  private readonly trees: LRUCache<typeof TREE, SectionTree>;
 
   constructor(
     private readonly sections: SectionRepository,
     private readonly invalidation: CacheInvalidation,
     private readonly audit: AuditService,
-  ) {}
+    clock: Clock,
+  ) {
+    this.trees = new LRUCache<typeof TREE, SectionTree>({
+      max: 1,
+      ttl: TREE_TTL_MS,
+      ...lruClock(clock),
+      ignoreFetchAbort: true,
+      fetchMethod: async () => new SectionTree(await this.sections.findAll()),
+    });
+  }
 
   /** Another instance's section write: read the tree again (articles cached with it go too). */
   onModuleInit(): void {

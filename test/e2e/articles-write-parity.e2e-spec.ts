@@ -3,7 +3,8 @@ import { ARTICLE_LIMITS as L } from '../../src/articles/article-limits';
 import { aSection, anArticle } from '../support/article-factory';
 import { ndjson, NDJSON, postImport } from '../support/imports';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
-import { Receiver, newSecret, waitFor } from '../support/webhook-receiver';
+import { Receiver, newSecret } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Issue 16, acceptance 1: one article write path. The same inputs sent through POST/PATCH

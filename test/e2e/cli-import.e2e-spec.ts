@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { ndjson } from '../support/imports';
 import { runNode } from '../support/spawned-server';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
-import { waitFor } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 const cms = (args: string[], env?: Record<string, string>) => runNode('dist/cli/main.js', args, env);
 

@@ -2,18 +2,9 @@ import { once } from 'node:events';
 import type { Redis } from 'ioredis';
 import { ClusterBus } from '../../src/common/cluster/cluster-bus';
 import { testConfig } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const redisUrl = process.env.TEST_REDIS_URL;
-
-async function waitFor<T>(read: () => T | undefined, ms = 3000): Promise<T> {
-  const started = Date.now();
-  for (;;) {
-    const v = read();
-    if (v !== undefined) return v;
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('The cluster bus carries messages between instances', () => {
   it('without Redis, a message reaches this instance only', async () => {
@@ -38,8 +29,8 @@ describe('The cluster bus carries messages between instances', () => {
     b.subscribe(channel, (m) => onB.push(m));
     await Promise.all([a.ready(), b.ready()]);
     await a.publish(channel, { article: 'x', count: 3 });
-    await waitFor(() => (onB.length ? onB : undefined));
-    await waitFor(() => (onA.length ? onA : undefined));
+    await waitFor('the message on B', () => (onB.length ? onB : undefined));
+    await waitFor('the message on A', () => (onA.length ? onA : undefined));
     await new Promise((r) => setTimeout(r, 100));
     expect(onA).toEqual([{ article: 'x', count: 3 }]);
     expect(onB).toEqual([{ article: 'x', count: 3 }]);
@@ -68,7 +59,7 @@ describe('The cluster bus carries messages between instances', () => {
       await heard('before');
       const epoch = b.deliveryEpoch;
       subscriber.disconnect(true);
-      await waitFor(() => (b.deliveryEpoch > epoch ? true : undefined));
+      await waitFor('a new delivery epoch on B', () => b.deliveryEpoch > epoch);
       await heard('after');
       await Promise.all([a.onModuleDestroy(), b.onModuleDestroy()]);
     },

@@ -6,7 +6,8 @@ import { anArticle, published } from '../support/article-factory';
 import { HttpClient, expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { usingEmbeddedDatabase } from '../support/test-database';
-import { Receiver, newSecret, waitFor } from '../support/webhook-receiver';
+import { Receiver, newSecret } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 /**
  * Two instances at once on different ports, sharing one PostgreSQL database and one Redis: they

@@ -2,6 +2,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import { connect } from 'node:net';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 import { spawnServer } from '../support/spawned-server';
+import { waitFor } from '../support/wait-for';
 
 /**
  * These tests run the built server (`node dist/main.js`, built first when out of date) as its own
@@ -15,16 +16,6 @@ function parseLines(lines: string[]): Record<string, any>[] {
       throw new Error(`a log line is not JSON: ${line}`);
     }
   });
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('The server process', () => {

@@ -4,6 +4,7 @@ import { ClusterBus } from '../../src/common/cluster/cluster-bus';
 import { ArticleCache } from '../../src/read-cache/article-cache';
 import { aSection, anArticle, setReactionCount } from '../support/article-factory';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
+import { waitFor } from '../support/wait-for';
 
 const PAGE = `query Page($slug: String!) {
   article(slug: $slug) {
@@ -219,9 +220,7 @@ describe('Read cache: the next read after a write shows it', () => {
     // This read does not wait for the refresh: it still has the old count…
     expect((await rest(a.slug)).body.viewCount).toBe(0);
     // …and the refreshed entry answers soon after.
-    for (let i = 0; i < 50 && (await rest(a.slug)).body.viewCount !== 77; i++)
-      await new Promise((r) => setTimeout(r, 20));
-    expect((await rest(a.slug)).body.viewCount).toBe(77);
+    await waitFor('the refreshed entry', async () => (await rest(a.slug)).body.viewCount === 77);
     expect((await page(a.slug)).id).toBe(a.id);
   });
 });

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { aSection, anArticle, published } from '../support/article-factory';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { Receiver, newSecret, waitFor } from '../support/webhook-receiver';
+import { Receiver, newSecret } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 describe('Webhooks: article writes fire their events, once each', () => {
   let t: TestApp;

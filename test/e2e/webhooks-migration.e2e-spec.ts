@@ -6,7 +6,8 @@ import { StandardWebhooks1796020000000 } from '../../src/database/migrations/179
 import { WebhookDispatcher } from '../../src/webhooks/webhook.dispatcher';
 import { withScratchDatabase } from '../support/scratch-database';
 import { startTestApp, testConfig } from '../support/test-app';
-import { Receiver, enqueue, waitFor } from '../support/webhook-receiver';
+import { Receiver, enqueue } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 /** The Standard Webhooks secret standing for an old free-form one: its bytes, wrapped. */
 const wrapped = (old: string) => `whsec_${Buffer.from(old, 'utf8').toString('base64')}`;

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { Receiver, enqueue, newSecret, waitFor } from '../support/webhook-receiver';
+import { Receiver, enqueue, newSecret } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 /**
  * IPv6 addresses that reach (or that the operating system treats as) a private IPv4 host, one per

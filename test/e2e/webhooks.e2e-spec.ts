@@ -5,7 +5,8 @@ import { WebhookDispatcher } from '../../src/webhooks/webhook.dispatcher';
 import { expectProblem } from '../support/http-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { usingEmbeddedDatabase } from '../support/test-database';
-import { Receiver, enqueue, newSecret, verify, waitFor } from '../support/webhook-receiver';
+import { Receiver, enqueue, newSecret, verify } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 const ALL_EVENTS: OutboxEventName[] = [
   'article.published',

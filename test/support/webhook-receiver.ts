@@ -86,20 +86,6 @@ export class Receiver {
   }
 }
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined> | T | undefined,
-  ms = 30_000,
-): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** An article write's event, enqueued in a real transaction as the article services do. */
 export function enqueue(app: TestApp, event: OutboxEventName, articleId: string, availableAt?: Date) {
   const outbox = app.dateline.app.get(OutboxService);

@@ -19,3 +19,11 @@ export class Clock {
     return new Date(this.now());
   }
 }
+
+/**
+ * lru-cache's time source (its `perf` option) read from the Clock, so a cache's times to live
+ * pass when a test moves the clock. Spread into an LRUCache's options.
+ */
+export function lruClock(clock: Clock) {
+  return { perf: { now: () => clock.now() }, ttlResolution: 0 } as const;
+}
