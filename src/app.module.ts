@@ -19,6 +19,7 @@ import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/config';
 import { ConfigModule } from './config/config.module';
 import { dataSourceOptions } from './database/data-source';
+import { DeliveryModule } from './delivery/delivery.module';
 import { HealthModule } from './health/health.module';
 import { ImportsModule } from './imports/imports.module';
 import { MediaModule } from './media/media.module';
@@ -65,6 +66,7 @@ export class AppModule {
         RecommendationsModule,
         ImportsModule,
         MediaModule,
+        DeliveryModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

@@ -289,6 +289,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/feeds/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The latest stories: latest.rss, latest.atom or latest.json
+         * @description The newest 50 public stories, newest first: RSS 2.0 (`.rss`), Atom 1.0 (`.atom`) or JSON Feed 1.1 (`.json`). Summaries unless `full=true`; hero images as enclosures.
+         */
+        get: operations["FeedsController_latest"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/feeds/{kind}/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A section's (with its descendants), a tag's or an author's stories: e.g. section/world.rss
+         * @description The newest 50 public stories, newest first: RSS 2.0 (`.rss`), Atom 1.0 (`.atom`) or JSON Feed 1.1 (`.json`). Summaries unless `full=true`; hero images as enclosures. An author is the slug of a byline (min-ji-park for "Min-ji Park").
+         */
+        get: operations["FeedsController_of"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/imports": {
         parameters: {
             query?: never;
@@ -3693,6 +3733,223 @@ export interface operations {
             };
             /** @description Section not found (`https://dateline.dev/problems/section-not-found`). */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FeedsController_latest: {
+        parameters: {
+            query?: {
+                /** @description Whole bodies, not summaries. */
+                full?: "true" | "false";
+                /** @description One locale per feed; default the default locale (only one exists today). */
+                locale?: string;
+            };
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                    "application/feed+json": {
+                        items: Record<string, never>[];
+                        title: string;
+                        /** @constant */
+                        version: "https://jsonfeed.org/version/1.1";
+                    };
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is optional here, but one that is sent must be valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`https://dateline.dev/problems/route-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    FeedsController_of: {
+        parameters: {
+            query?: {
+                /** @description Whole bodies, not summaries. */
+                full?: "true" | "false";
+                /** @description One locale per feed; default the default locale (only one exists today). */
+                locale?: string;
+            };
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                kind: string;
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/atom+xml": string;
+                    "application/feed+json": {
+                        items: Record<string, never>[];
+                        title: string;
+                        /** @constant */
+                        version: "https://jsonfeed.org/version/1.1";
+                    };
+                    "application/rss+xml": string;
+                };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is optional here, but one that is sent must be valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`https://dateline.dev/problems/not-found`); Not found (`https://dateline.dev/problems/route-not-found`); Section not found (`https://dateline.dev/problems/section-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -119,6 +119,18 @@ describe('openapi.json describes the real answers', () => {
       [`/api/v1/articles/${fx.full.slug}/related?limit=0`, 400],
       ['/api/v1/articles/no-such-article-anywhere/related', 404],
     ],
+    'GET /api/v1/feeds/{file}': [
+      ['/api/v1/feeds/latest.rss', 200],
+      ['/api/v1/feeds/latest.atom?full=true', 200],
+      ['/api/v1/feeds/latest.json', 200],
+      ['/api/v1/feeds/latest.json?locale=xx', 400],
+      ['/api/v1/feeds/latest.txt', 404],
+    ],
+    'GET /api/v1/feeds/{kind}/{file}': [
+      [`/api/v1/feeds/section/${fx.parent}.json?full=true`, 200],
+      [`/api/v1/feeds/author/min-ji-park.rss`, 200],
+      ['/api/v1/feeds/section/no-such-section.atom', 404],
+    ],
     'GET /api/v1/media/{id}': [
       [`/api/v1/media/${fx.media.id}`, 200],
       ['/api/v1/media/00000000-0000-4000-8000-000000000000', 404],
