@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
+import { Clock } from '../common/clock/clock';
 import { AnswerCache } from '../read-cache/answer-cache';
 import { LIST_TTL_MS } from '../read-cache/list-cache';
 
@@ -19,10 +20,15 @@ export interface DeliveryAnswer {
  */
 @Injectable()
 export class DeliveryCache implements OnModuleInit {
-  private readonly answers = new AnswerCache<DeliveryAnswer>({ ttlMs: LIST_TTL_MS, max: 500 });
+  private readonly answers: AnswerCache<DeliveryAnswer>;
   private readonly rendering = new Map<string, Promise<DeliveryAnswer>>();
 
-  constructor(private readonly invalidation: CacheInvalidation) {}
+  constructor(
+    private readonly invalidation: CacheInvalidation,
+    clock: Clock,
+  ) {
+    this.answers = new AnswerCache<DeliveryAnswer>({ ttlMs: LIST_TTL_MS, max: 500 }, clock);
+  }
 
   onModuleInit(): void {
     this.invalidation.onInvalidate(() => {

@@ -4,7 +4,7 @@ import { expectProblem } from '../support/http-client';
 import { jsonFeedErrors } from '../support/json-feed';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
 import { usingEmbeddedDatabase } from '../support/test-database';
-import { waitFor } from '../support/webhook-receiver';
+import { waitFor } from '../support/wait-for';
 
 /** A reader's feed parser, as aggregators and feed readers use it (RSS 2.0 and Atom). */
 const parser = new Parser<
