@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import type { Actor } from '../common/auth/actor';
 import type { DomainError, FieldError } from '../common/errors/domain-error';
+import type { AuditChange } from '../audit/audit.repository';
 import type { OutboxPlan } from '../webhooks/outbox.service';
 import { planArticleEvents, type ArticleChange } from './article-events';
 import {
@@ -14,6 +15,7 @@ import {
   type PreparedArticle,
   type PreparedBody,
 } from './article-prepare';
+import type { ArticleSnapshot } from './article-input';
 import { revisionSnapshot, type ArticleStore } from './article-store';
 
 /*
@@ -65,6 +67,11 @@ export interface ArticleEventSink {
   record(manager: EntityManager, plan: OutboxPlan): Promise<void>;
 }
 
+/** Where a batch records its audit rows: AuditService.record in the server. */
+export interface ArticleAuditSink {
+  record(manager: EntityManager, actor: Actor, ...changes: AuditChange[]): Promise<void>;
+}
+
 /**
  * The edit leases a batch respects (EditLeases in the server): of these articles, whose rows the
  * batch has locked, those someone other than the actor holds, with the refusal to report.
@@ -80,6 +87,8 @@ export interface BatchOptions {
   /** Who writes: revisions keep the name, leases the holder. */
   actor: Actor;
   events: ArticleEventSink;
+  /** Every created or changed article gets its audit row, in the batch's transaction. */
+  audit: ArticleAuditSink;
   /**
    * Imports: a line that would change a story someone else holds the lease of fails with the
    * lease's reason. (API writes check the lease themselves before they build their line.)
@@ -288,11 +297,13 @@ export async function writeArticleBatch(
     creates.map((p) => p.prepared.row),
     createdAt ? creates.map((p) => createdAt(p.line.line)) : null,
   );
+  const before = new Map<string, ArticleSnapshot>();
   if (updates.length) {
     const previous = await store.snapshots(
       manager,
       updates.map((p) => p.id),
     );
+    for (const s of previous) before.set(s.id, revisionSnapshot(s));
     await store.insertRevisions(
       manager,
       options.actor.name,
@@ -349,7 +360,29 @@ export async function writeArticleBatch(
     },
   }));
   await options.events.record(manager, planArticleEvents(changes, now));
+  await options.audit.record(manager, options.actor, ...written.map((p) => auditOf(p, before.get(p.id))));
   return result;
+}
+
+/** A written line's audit row: what was created, or which fields changed. */
+function auditOf(p: Planned, before: ArticleSnapshot | undefined): AuditChange {
+  const title = JSON.stringify(p.prepared.row.title);
+  if (!p.existing || !before)
+    return {
+      action: 'article.create',
+      entityType: 'article',
+      entityId: p.id,
+      summary: `created ${title} (${p.prepared.row.status})`,
+    };
+  const after = p.prepared.snapshot as unknown as Record<string, unknown>;
+  const was = before as unknown as Record<string, unknown>;
+  const fields = Object.keys(after).filter((k) => JSON.stringify(after[k]) !== JSON.stringify(was[k]));
+  return {
+    action: 'article.update',
+    entityType: 'article',
+    entityId: p.id,
+    summary: `changed ${fields.join(', ') || 'nothing visible'} of ${title}`,
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service';
 import type { Actor } from '../common/auth/actor';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { Clock } from '../common/clock/clock';
@@ -111,6 +112,7 @@ export class ArticleWriter {
     private readonly invalidation: CacheInvalidation,
     private readonly clock: Clock,
     private readonly leases: EditLeases,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -159,6 +161,7 @@ export class ArticleWriter {
       createSections: false,
       actor,
       events: this.outbox,
+      audit: this.audit,
       defer: false,
       now: this.clock.date(),
     });
@@ -244,6 +247,7 @@ export class ArticleWriter {
       const row = await this.requireRow(manager, key, write);
       await this.store.setDeleted(manager, row.id, true);
       await this.events.record(manager, 'trash', row, row.id);
+      await this.recordAudit(manager, write, 'article.delete', row, 'moved to the trash');
       return row.id;
     });
   }
@@ -260,6 +264,7 @@ export class ArticleWriter {
       if (row.deletedAt) {
         await this.store.setDeleted(manager, row.id, false);
         await this.events.record(manager, 'untrash', row, row.id);
+        await this.recordAudit(manager, write, 'article.restore', row, 'brought back from the trash');
       }
       return row.id;
     });
@@ -283,7 +288,32 @@ export class ArticleWriter {
       });
       await this.store.setStatus(manager, row.id, next.status, next.publishedAt, hash);
       await this.events.record(manager, wanted === 'published' ? 'publish' : 'unpublish', row, row.id);
+      await this.recordAudit(
+        manager,
+        write,
+        wanted === 'published' ? 'article.publish' : 'article.unpublish',
+        row,
+        wanted === 'published'
+          ? `${next.status} for ${next.publishedAt?.toISOString() ?? 'now'}`
+          : 'back to draft',
+      );
       return row.id;
+    });
+  }
+
+  /** The audit row of a status change (content changes get theirs from the batch). */
+  private recordAudit(
+    manager: EntityManager,
+    write: ArticleWrite,
+    action: string,
+    row: ArticleRow,
+    what: string,
+  ): Promise<void> {
+    return this.audit.record(manager, write.actor, {
+      action,
+      entityType: 'article',
+      entityId: row.id,
+      summary: `${JSON.stringify(row.title)}: ${what}`,
     });
   }
 

@@ -22,6 +22,7 @@ import {
 } from '../articles/article-batch';
 import { ArticleStore } from '../articles/article-store';
 import { EditLeases } from '../articles/editing/edit-leases.service';
+import { AuditService } from '../audit/audit.service';
 import { IMPORT_EVENTS, type ImportEvents } from './import-events';
 
 /** Lines per transaction: a failure loses at most this many, and memory stays flat. */
@@ -87,6 +88,8 @@ export class ImportService {
     @Inject(IMPORT_EVENTS) private readonly events: ImportEvents,
     /** A line that would change a story someone else holds the edit lease of fails. */
     private readonly leases: EditLeases,
+    /** Every line written gets its audit row, with the importing key (or the command line). */
+    private readonly audit: AuditService,
     /** REACTION_TYPES: a line's reaction counts must be of these types. */
     @Inject(APP_CONFIG) private readonly config: Pick<AppConfig, 'reactionTypes'>,
     /** This instance's section tree cache, dropped when an import made sections (others expire it). */
@@ -345,6 +348,7 @@ export class ImportService {
         actor: options.actor,
         events: this.events,
         leases: this.leases,
+        audit: this.audit,
         defer: options.defer,
         createdAt: (line) => createdAtOf(options.startedAt, line),
         now: this.clock.date(),

@@ -1,5 +1,9 @@
 import { Client } from 'pg';
+import { Readable } from 'node:stream';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
+import { systemActor } from '../../src/common/auth/actor';
+import { ImportService } from '../../src/imports/import.service';
+import { ndjson } from '../support/imports';
 import { HttpClient, expectProblem } from '../support/http-client';
 import { testDatabaseUrl } from '../support/test-database';
 import { startTestApp, unique, type TestApp } from '../support/test-app';
@@ -61,6 +65,94 @@ describe('Audit log', () => {
       summary: expect.stringContaining(slug),
     });
     expect(rows[1].requestId).toBe(gqlRequest);
+  });
+
+  it('records every stored article write with its actor and request id: REST, GraphQL and imports', async () => {
+    const ids: string[] = [];
+    const rid = (name: string) => {
+      ids.push(unique(name));
+      return { 'x-request-id': ids[ids.length - 1] };
+    };
+    const externalId = unique('wire');
+    const created = await t.editor.request(
+      'POST',
+      '/api/v1/articles',
+      { title: 'Audited story', externalId, bodyText: 'First words.' },
+      rid('create'),
+    );
+    const path = `/api/v1/articles/${created.body.id}`;
+    await t.editor.request('PATCH', path, { subtitle: 'A subtitle', bodyText: 'New words.' }, rid('update'));
+    // The same fields again store nothing and record nothing.
+    await t.editor.request('PATCH', path, { subtitle: 'A subtitle' }, { 'x-request-id': unique('same') });
+    await t.editor.request('POST', `${path}/publish`, {}, rid('publish'));
+    const unpublished = await t.editor.request(
+      'POST',
+      '/graphql',
+      { query: `mutation { unpublishArticle(id: "${created.body.id}") { status } }` },
+      rid('unpublish'),
+    );
+    expect(unpublished.body.data.unpublishArticle.status).toBe('draft');
+    await t.editor.request('DELETE', path, undefined, rid('delete'));
+    await t.editor.request('POST', `${path}/restore`, {}, rid('restore'));
+    const imported = await t.editor.request(
+      'POST',
+      '/api/v1/imports',
+      ndjson([{ externalId, title: 'Audited story, from the wire', status: 'draft' }]),
+      { 'content-type': 'application/x-ndjson', ...rid('import') },
+    );
+    expect(imported.body).toMatchObject({ updated: 1, failed: 0 });
+
+    const rows = await auditOf(t, 'article', created.body.id);
+    expect(rows.map((r) => r.action)).toEqual([
+      'article.update',
+      'article.restore',
+      'article.delete',
+      'article.unpublish',
+      'article.publish',
+      'article.update',
+      'article.create',
+    ]);
+    expect(rows.map((r) => r.requestId)).toEqual([...ids].reverse());
+    for (const r of rows)
+      expect(r.actor).toEqual({ type: 'key', id: editorKeyId, name: 'test editor', role: 'editor' });
+    expect(rows[5].summary).toMatch(/subtitle.*body|body.*subtitle/);
+    expect(rows[0].summary).toContain('title');
+
+    // The command line imports as the system, with no key and no request.
+    const cli = await t.dateline.app
+      .get(ImportService)
+      .run(Readable.from([ndjson([{ externalId, title: 'Audited story, once more', status: 'draft' }])]), {
+        format: 'ndjson',
+        actor: systemActor('command line'),
+      });
+    expect(cli.updated).toBe(1);
+    expect((await auditOf(t, 'article', created.body.id))[0]).toMatchObject({
+      action: 'article.update',
+      actor: { type: 'system', id: null, name: 'command line', role: null },
+      requestId: null,
+    });
+  });
+
+  it('Article.history lists the article’s audit rows newest first, for editors only', async () => {
+    const a = await t.editor.post('/api/v1/articles', { title: 'Story with a past', bodyText: 'Words.' });
+    await t.editor.post(`/api/v1/articles/${a.body.id}/publish`, {});
+    const query = `query($id: ID) { article(id: $id) { history(first: 5) { action actor { name } requestId summary } } }`;
+    const seen = await t.editor.graphql(query, { id: a.body.id });
+    expect(seen.data.article.history).toEqual([
+      expect.objectContaining({ action: 'article.publish', actor: { name: 'test editor' } }),
+      expect.objectContaining({
+        action: 'article.create',
+        summary: expect.stringContaining('Story with a past'),
+      }),
+    ]);
+    const key = await t.admin.post('/api/v1/api-keys', { name: unique('stringer'), role: 'contributor' });
+    const contributor = new HttpClient(t.url, key.body.key);
+    const refused = await contributor.graphql(query, { id: a.body.id });
+    expect(refused.data.article.history).toBeNull();
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await t.anonymous.graphql(query, { id: a.body.id });
+    expect(anonymous.data.article.history).toBeNull();
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('records curated rankings, API keys and webhooks', async () => {

@@ -1,4 +1,8 @@
-import { Args, Context, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { AuditEntry } from '../../audit/audit.model';
+import { AuditService } from '../../audit/audit.service';
+import { requireRole } from '../../common/auth/role';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/graphql/limits';
 import { Public } from '../../common/auth/decorators';
 import { isStaff } from '../../common/auth/role';
 import type { GraphqlContext } from '../../common/graphql/graphql.config';
@@ -13,7 +17,10 @@ import { DomainError } from '../../common/errors/domain-error';
 /** The editing side of an article in GraphQL: previews, and what only editors see. */
 @Resolver(() => Article)
 export class EditingResolver {
-  constructor(private readonly previews: PreviewLinks) {}
+  constructor(
+    private readonly previews: PreviewLinks,
+    private readonly audit: AuditService,
+  ) {}
 
   @Query(() => Article, {
     nullable: true,
@@ -30,6 +37,22 @@ export class EditingResolver {
       if (err instanceof DomainError && err.code === 'PREVIEW_NOT_FOUND') return null;
       throw err;
     }
+  }
+
+  @ResolveField(() => [AuditEntry], {
+    nullable: true,
+    description:
+      "The article's audit rows, newest first: who created, changed, published, unpublished, deleted or restored it, or broke its lease, with which request. Editors only: without a key the field is null with an UNAUTHENTICATED error.",
+  })
+  async history(
+    @Parent() a: { id: string },
+    @Context() ctx: GraphqlContext,
+    @Args('first', { type: () => Int, defaultValue: DEFAULT_PAGE_SIZE }) first: number,
+  ): Promise<AuditEntry[]> {
+    requireRole(ctx.req.principal ?? null, 'editor');
+    if (first < 1 || first > MAX_PAGE_SIZE)
+      throw DomainError.validation([{ path: 'first', message: `must be 1 to ${MAX_PAGE_SIZE}` }]);
+    return this.audit.history('article', a.id, first);
   }
 
   @ResolveField(() => ArticleLock, {

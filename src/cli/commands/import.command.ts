@@ -127,15 +127,13 @@ async function importDirect(
     // With REDIS_URL, running servers drop what each committed batch changed from their read
     // caches, as they do for an import they run themselves. Without it they cannot be told.
     const bus = config.redisUrl ? new ClusterBus(config) : undefined;
+    const audit = new AuditService(new AuditRepository(ds), config);
     const service = new ImportService(
       new ImportRepository(ds),
       new ArticleStore(ds),
       outboxOnly(new OutboxRepository()),
-      new EditLeases(
-        new EditingRepository(ds),
-        new Clock(),
-        new AuditService(new AuditRepository(ds), config),
-      ),
+      new EditLeases(new EditingRepository(ds), new Clock(), audit),
+      audit,
       config,
       undefined,
       bus && new CacheInvalidation(bus),
