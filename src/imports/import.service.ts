@@ -24,9 +24,13 @@ import { ArticleStore } from '../articles/article-store';
 import { EditLeases } from '../articles/editing/edit-leases.service';
 import { AuditService } from '../audit/audit.service';
 import { IMPORT_EVENTS, type ImportEvents } from './import-events';
+import { MediaService } from '../media/media.service';
+import type { HeroImageValue } from '../articles/article-input';
 
 /** Lines per transaction: a failure loses at most this many, and memory stays flat. */
 export const IMPORT_BATCH_SIZE = 250;
+/** Pictures fetched side by side for fetchMedia. */
+const PICTURE_FETCHES = 4;
 /**
  * Lines held back at most because they pin an article not known yet (it may come later in the
  * file, as WordPress's importer back-fills references at the end); beyond it, such lines fail.
@@ -39,6 +43,8 @@ export interface ImportOptions {
   format: ImportFormat;
   dryRun?: boolean;
   createSections?: boolean;
+  /** Bring remote hero images into the media library (see bringPictures). */
+  fetchMedia?: boolean;
   /** Status of feed items that carry none (default published). */
   status?: ArticleStatus;
   /** Who imports: the key, or the command line (a system actor). Revisions and leases name it. */
@@ -98,6 +104,8 @@ export class ImportService {
     @Optional() private readonly invalidation?: CacheInvalidation,
     /** What "now" is for scheduling (the system clock when built by hand, as the CLI does). */
     @Optional() private readonly clock: Clock = new Clock(),
+    /** The media library, for fetchMedia (the server has it; a command built by hand may not). */
+    @Optional() private readonly media?: MediaService,
   ) {}
 
   async run(source: ImportSource, options: ImportOptions): Promise<ImportSummary> {
@@ -118,6 +126,11 @@ export class ImportService {
       summary.errors.push(e);
       options.onError?.(e);
     };
+    if (options.fetchMedia && !this.media)
+      throw new Error('fetchMedia needs the media library, which this import was built without');
+    const note = (n: ImportLineNote) => summary.notes.push(n);
+    /** fetchMedia: each remote picture's media id (or why it was not fetched), by URL. */
+    const pictures = new Map<string, Promise<string | Error>>();
     // Writers: each its own connection and transactions; a dry run is one transaction on one.
     const writers = summary.dryRun ? 1 : Math.max(1, Math.min(options.writers ?? 1, 4));
     const runners = Array.from({ length: writers }, () => this.repo.dataSource.createQueryRunner());
@@ -146,6 +159,8 @@ export class ImportService {
     const committed = new Map<number, number>();
     const write = async (r: QueryRunner, lines: BatchLine[], index: number, through: number) => {
       if (lines.length) {
+        // Fetched before the transaction opens: a slow picture host holds no locks.
+        if (options.fetchMedia && !summary.dryRun) await this.bringPictures(lines, pictures, note);
         if (!summary.dryRun) await r.startTransaction();
         const result = await this.writeWithFallback(r.manager, lines, {
           ...options,
@@ -297,6 +312,52 @@ export class ImportService {
     if (item.error !== undefined || !item.input) return item.error;
     const errors = reactionTypeErrors(item.input, this.config.reactionTypes);
     return errors.length ? formatFieldErrors(errors) : undefined;
+  }
+
+  /**
+   * fetchMedia: each line's hero image by URL becomes the media library's picture from that URL
+   * (fetched under the library's rules: size cap, timeout, no private addresses unless allowed),
+   * with the line's alt, caption and credit kept over the picture's own. A URL is fetched once per
+   * import, and a picture fetched by an earlier import is used again. One that cannot be fetched
+   * stays a remote image and the line gets a note: a story is never refused for its picture.
+   */
+  private async bringPictures(
+    lines: BatchLine[],
+    pictures: Map<string, Promise<string | Error>>,
+    note: (n: ImportLineNote) => void,
+  ): Promise<void> {
+    const media = this.media as MediaService;
+    const remote = lines.filter((l) => l.input.heroImage?.url && !l.input.heroImage.media);
+    for (let i = 0; i < remote.length; i += PICTURE_FETCHES) {
+      await Promise.all(
+        remote.slice(i, i + PICTURE_FETCHES).map(async (l) => {
+          const hero = l.input.heroImage as HeroImageValue & { url: string };
+          let found = pictures.get(hero.url);
+          if (!found) {
+            found = media
+              .fetchOnce({
+                url: hero.url,
+                alt: hero.alt ?? undefined,
+                caption: hero.caption ?? undefined,
+                credit: hero.credit ?? undefined,
+              })
+              .then(
+                (m) => m.id,
+                (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+              );
+            pictures.set(hero.url, found);
+          }
+          const id = await found;
+          if (id instanceof Error)
+            note({
+              line: l.line,
+              externalId: l.input.externalId ?? null,
+              message: `heroImage: ${hero.url} was not brought into the media library (${id.message}); kept as a remote image`,
+            });
+          else l.input.heroImage = { media: id, alt: hero.alt, caption: hero.caption, credit: hero.credit };
+        }),
+      );
+    }
   }
 
   /**

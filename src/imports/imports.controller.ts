@@ -60,6 +60,7 @@ export class ImportsController {
         format,
         dryRun: query.dryRun,
         createSections: query.createSections,
+        fetchMedia: query.fetchMedia,
         status: query.status,
         actor,
       });

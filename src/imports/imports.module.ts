@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ArticlesModule } from '../articles/articles.module';
+import { MediaModule } from '../media/media.module';
 import { OutboxService } from '../webhooks/outbox.service';
 import { SectionsModule } from '../sections/sections.module';
 import { WebhooksModule } from '../webhooks/webhooks.module';
@@ -11,7 +12,7 @@ import { ImportsController } from './imports.controller';
 
 /** Imports and exports: POST /imports, GET /exports/articles, and the command line's import/export. */
 @Module({
-  imports: [ArticlesModule, WebhooksModule, SectionsModule],
+  imports: [ArticlesModule, WebhooksModule, SectionsModule, MediaModule],
   controllers: [ImportsController],
   providers: [
     ImportService,

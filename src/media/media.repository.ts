@@ -23,7 +23,10 @@ export interface MediaRow {
   createdKey: string;
 }
 
-export type NewMediaRow = Omit<MediaRow, 'kind' | 'createdAt' | 'createdKey'>;
+export type NewMediaRow = Omit<MediaRow, 'kind' | 'createdAt' | 'createdKey'> & {
+  /** A fetched picture's URL (see findBySourceUrl). */
+  sourceUrl?: string | null;
+};
 export type MediaPatch = Partial<
   Pick<MediaRow, 'alt' | 'caption' | 'credit' | 'copyright' | 'focalX' | 'focalY'>
 >;
@@ -52,8 +55,8 @@ export class MediaRepository {
   async insert(row: NewMediaRow): Promise<MediaRow> {
     const [inserted] = await this.dataSource.query<MediaRow[]>(
       `INSERT INTO media (id, mime_type, width, height, bytes, content_hash, alt, caption, credit,
-         copyright, focal_x, focal_y, taken_at, placeholder)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+         copyright, focal_x, focal_y, taken_at, placeholder, source_url)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
        RETURNING ${COLUMNS}`,
       [
         row.id,
@@ -70,6 +73,7 @@ export class MediaRepository {
         row.focalY,
         row.takenAt,
         row.placeholder,
+        row.sourceUrl ?? null,
       ],
     );
     return inserted;
@@ -88,6 +92,15 @@ export class MediaRepository {
       [id],
     );
     return rows.map((r) => r.id);
+  }
+
+  /** The newest picture fetched from this URL, if any. */
+  async findBySourceUrl(url: string): Promise<MediaRow | null> {
+    const rows = await this.dataSource.query<MediaRow[]>(
+      `SELECT ${COLUMNS} FROM media WHERE source_url = $1 ORDER BY created_at DESC LIMIT 1`,
+      [url],
+    );
+    return rows[0] ?? null;
   }
 
   async findByIds(ids: readonly string[]): Promise<MediaRow[]> {

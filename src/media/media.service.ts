@@ -60,7 +60,7 @@ export class MediaService {
   }
 
   /** An uploaded file: read once, stored, described. */
-  async upload(bytes: Buffer, fields: MediaFieldsInput): Promise<MediaWithSource> {
+  async upload(bytes: Buffer, fields: MediaFieldsInput, sourceUrl?: string): Promise<MediaWithSource> {
     const image = await readImage(bytes, this.media.maxPixels);
     const focal = parseFocalPoint(fields.focalPoint);
     const id = randomUUID();
@@ -82,6 +82,7 @@ export class MediaService {
         focalY: focal?.y ?? 0.5,
         takenAt: image.takenAt,
         placeholder: image.placeholder,
+        sourceUrl: sourceUrl ?? null,
       });
       return this.toModel(row);
     } catch (err) {
@@ -97,8 +98,17 @@ export class MediaService {
       timeoutMs: this.media.fetchTimeoutMs,
       allowPrivate: this.media.fetchAllowPrivateUrls,
     });
-    const { url: _url, ...fields } = input;
-    return this.upload(bytes, fields);
+    const { url, ...fields } = input;
+    return this.upload(bytes, fields, url);
+  }
+
+  /**
+   * The library's picture from this URL: the one fetched before (an import run again), else
+   * fetched now. What an import uses for fetchMedia=true.
+   */
+  async fetchOnce(input: FetchMediaInput): Promise<MediaWithSource> {
+    const known = await this.repository.findBySourceUrl(input.url);
+    return known ? this.toModel(known) : this.fetchAndStore(input);
   }
 
   async get(id: string): Promise<MediaWithSource> {

@@ -3994,6 +3994,8 @@ export interface operations {
                 dryRun?: boolean;
                 /** @description Make sections that lines name instead of failing them. */
                 createSections?: boolean;
+                /** @description Bring each line's remote hero image into the media library (once per URL: a picture fetched before is used again); a picture that cannot be fetched stays a remote image, with a note. */
+                fetchMedia?: boolean;
                 /** @description Status of feed items (RSS, Atom, ninjs) that carry none. */
                 status?: "draft" | "scheduled" | "published" | "archived";
             };

@@ -1,9 +1,11 @@
+import { createServer, type Server } from 'node:http';
 import sharp from 'sharp';
+import { DataSource } from 'typeorm';
 import { expectProblem } from '../support/http-client';
 import { ndjson, postImport } from '../support/imports';
 import { findMark, markedPhoto, WIRE_PHOTO, wirePhoto } from '../support/media-images';
 import { fetchBytes, srcsetEntries, upload } from '../support/media-suite';
-import { startTestApp, unique, type TestApp } from '../support/test-app';
+import { startTestApp, testConfig, unique, type TestApp } from '../support/test-app';
 
 const PAGE = `query ($slug: String!) {
   article(slug: $slug) {
@@ -22,7 +24,8 @@ const PAGE = `query ($slug: String!) {
 describe('articles with pictures from the media library', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp();
+    // The picture host of the import tests is on loopback.
+    t = await startTestApp({ media: { ...testConfig().media, fetchAllowPrivateUrls: true } });
   });
   afterAll(() => t?.close());
 
@@ -187,5 +190,93 @@ describe('articles with pictures from the media library', () => {
     const gone = await t.anonymous.get(path);
     expect(gone.status).toBe(200);
     expect(gone.body.heroImage).toBeNull();
+  });
+
+  describe('imports with pictures', () => {
+    let host: Server;
+    let base: string;
+    let requests: string[];
+    beforeAll(async () => {
+      const photo = await wirePhoto();
+      requests = [];
+      host = createServer((req, res) => {
+        requests.push(req.url ?? '');
+        if (req.url === '/ferries.jpg') res.writeHead(200, { 'content-type': 'image/jpeg' }).end(photo);
+        else res.writeHead(404).end();
+      });
+      await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+      const address = host.address();
+      base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    });
+    afterAll(() => new Promise<void>((r) => host.close(() => r())));
+
+    const feed = (run: string) => `<?xml version="1.0"?>
+      <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"><channel><title>Wire</title>
+        <item><guid>${run}-1</guid><title>Ferries return ${run}</title><description>Text</description>
+          <media:content url="${base}/ferries.jpg" medium="image" width="2400" height="1600">
+            <media:credit>Feed credit</media:credit>
+          </media:content>
+        </item>
+        <item><guid>${run}-2</guid><title>Same picture ${run}</title><description>Text</description>
+          <enclosure url="${base}/ferries.jpg" type="image/jpeg" length="1"/>
+        </item>
+        <item><guid>${run}-3</guid><title>Lost picture ${run}</title><description>Text</description>
+          <enclosure url="${base}/gone.jpg" type="image/jpeg" length="1"/>
+        </item>
+      </channel></rss>`;
+    const heroOf = async (externalId: string) => {
+      const rows: { slug: string }[] = await t.dateline.app
+        .get(DataSource)
+        .query(`SELECT slug FROM articles WHERE external_id = $1`, [externalId]);
+      return (await t.editor.get(`/api/v1/articles/${rows[0].slug}`)).body.heroImage;
+    };
+
+    it('without fetchMedia a feed picture stays a remote image with its metadata', async () => {
+      const run = unique('remote');
+      const imported = await postImport(t.editor, feed(run), 'application/rss+xml');
+      expect(imported.body).toMatchObject({ created: 3, failed: 0 });
+      expect(await heroOf(`${run}-1`)).toMatchObject({
+        url: `${base}/ferries.jpg`,
+        credit: 'Feed credit',
+        width: 2400,
+        media: null,
+      });
+    });
+
+    it('with fetchMedia=true each picture is fetched once into the library, used again by the next import, and one that cannot be fetched stays remote with a note', async () => {
+      const run = unique('fetched');
+      requests.length = 0;
+      const first = await postImport(t.editor, feed(run), 'application/rss+xml', '?fetchMedia=true');
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({ created: 3, failed: 0 });
+      expect(first.body.notes).toEqual([
+        {
+          line: 3,
+          externalId: `${run}-3`,
+          message: expect.stringMatching(
+            /^heroImage: .*gone\.jpg was not brought into the media library .*; kept as a remote image$/,
+          ),
+        },
+      ]);
+      const one = await heroOf(`${run}-1`);
+      const two = await heroOf(`${run}-2`);
+      expect(one).toMatchObject({
+        media: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        url: expect.stringMatching(/^\/api\/v1\/media\//),
+        // The feed's credit is kept over the photo's own; its caption comes from the photo (IPTC).
+        credit: 'Feed credit',
+        caption: WIRE_PHOTO.caption,
+      });
+      expect(two.media).toBe(one.media);
+      expect(await heroOf(`${run}-3`)).toMatchObject({ url: `${base}/gone.jpg`, media: null });
+      expect(requests.filter((r) => r === '/ferries.jpg')).toHaveLength(1);
+      expect((await fetchBytes(t.url, one.url)).status).toBe(200);
+
+      // The same feed again: the library's picture is found by its URL, nothing changes.
+      const again = await postImport(t.editor, feed(run), 'application/rss+xml', '?fetchMedia=true');
+      expect(again.body).toMatchObject({ created: 0, updated: 0, unchanged: 3, failed: 0 });
+      expect(requests.filter((r) => r === '/ferries.jpg')).toHaveLength(1);
+      expect((await heroOf(`${run}-1`)).media).toBe(one.media);
+    });
   });
 });

@@ -11,6 +11,7 @@ import { CreateMedia1796052000000 } from './1796052000000-CreateMedia';
 import { CreateAuditLog1796300000000 } from './1796300000000-CreateAuditLog';
 import { ContributorRole1796301000000 } from './1796301000000-ContributorRole';
 import { EditLeasesAndPreviewLinks1796302000000 } from './1796302000000-EditLeasesAndPreviewLinks';
+import { MediaSourceUrl1796330000000 } from './1796330000000-MediaSourceUrl';
 import { ArticleVersions1796318000000 } from './1796318000000-ArticleVersions';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   ContributorRole1796301000000,
   EditLeasesAndPreviewLinks1796302000000,
   ArticleVersions1796318000000,
+  MediaSourceUrl1796330000000,
 ];

@@ -28,6 +28,16 @@ export class ImportQuery {
   createSections?: boolean;
 
   @ApiPropertyOptional({
+    description:
+      "Bring each line's remote hero image into the media library (once per URL: a picture fetched before is used again); a picture that cannot be fetched stays a remote image, with a note.",
+    default: false,
+  })
+  @IsOptional()
+  @Transform(toBoolean)
+  @IsBoolean({ message: 'fetchMedia must be true or false' })
+  fetchMedia?: boolean;
+
+  @ApiPropertyOptional({
     enum: ARTICLE_STATUSES,
     default: 'published',
     description: 'Status of feed items (RSS, Atom, ninjs) that carry none.',

@@ -1,7 +1,18 @@
 import { toImportItem, type ImportItem } from '../import-line';
 import { malformed, readAllText, type ImportSource, type ParseOptions } from './import-source';
+import { feedPicture, heroPicture, MEDIA_RSS_NS } from './pictures';
 import { htmlToText, joinNames, terms, toIsoDate } from './text';
-import { attr, child, decodeRawText, list, nonEmpty, parseXml, text, type XmlValue } from './xml';
+import {
+  attr,
+  child,
+  decodeRawText,
+  list,
+  namespacePrefix,
+  nonEmpty,
+  parseXml,
+  text,
+  type XmlValue,
+} from './xml';
 
 /** Entry content is kept raw so XHTML content survives as markup. */
 const RAW_CONTENT = 'feed.entry.content';
@@ -9,7 +20,8 @@ const RAW_CONTENT = 'feed.entry.content';
 /**
  * Atom 1.0: id → externalId, title, content (html, xhtml or text) → bodyHtml or bodyText,
  * summary → excerpt (or the body when there is no content), published (else updated) →
- * publishedAt, category term/label → tags (and, when asked, the first → section), authors → byline.
+ * publishedAt, category term/label → tags (and, when asked, the first → section), authors → byline,
+ * an image enclosure link or Media RSS picture → heroImage.
  */
 export async function* parseAtom(
   source: ImportSource,
@@ -18,9 +30,10 @@ export async function* parseAtom(
   const document = parseXml(await readAllText(source), [RAW_CONTENT]);
   const feed = document['feed'];
   if (feed === undefined) throw malformed('not an Atom document (no <feed> root element)');
+  const media = namespacePrefix(feed, (uri) => uri === MEDIA_RSS_NS) ?? 'media';
   const entries = list(child(feed, 'entry'));
   for (let i = 0; i < entries.length; i++) {
-    yield toImportItem(i + 1, atomCandidate(entries[i], options));
+    yield toImportItem(i + 1, atomCandidate(entries[i], media, options));
   }
 }
 
@@ -48,7 +61,7 @@ function plain(construct: { html?: string; text?: string }): string | undefined 
   return construct.html !== undefined ? htmlToText(construct.html) || undefined : construct.text;
 }
 
-function atomCandidate(entry: XmlValue, options: ParseOptions) {
+function atomCandidate(entry: XmlValue, media: string, options: ParseOptions) {
   const content = textConstruct(child(entry, 'content'), true);
   const summary = textConstruct(child(entry, 'summary'), false);
   const hasContent = content.html !== undefined || content.text !== undefined;
@@ -70,6 +83,7 @@ function atomCandidate(entry: XmlValue, options: ParseOptions) {
     byline: joinNames(list(child(entry, 'author')).map((a) => nonEmpty(child(a, 'name')))),
     publishedAt: toIsoDate(nonEmpty(child(entry, 'published')) ?? nonEmpty(child(entry, 'updated'))),
     tags: categories.length ? categories : undefined,
+    heroImage: heroPicture(feedPicture(entry, media)),
     section: section?.slug,
     sectionName: section?.name,
     status: options.status ?? 'published',

@@ -2,6 +2,7 @@ import { toImportItem, type ArticleStatus, type ImportItem } from '../import-lin
 import { malformed, readAllText, type ImportSource, type ParseOptions } from './import-source';
 import { assertNoPrototypeKeys } from './json.parser';
 import { jsonErrorMessage, parseJsonSafely } from './ndjson.parser';
+import { heroPicture, type Picture } from './pictures';
 import { htmlToText, joinNames, terms, toIsoDate, toSlug } from './text';
 
 type Json = Record<string, unknown>;
@@ -161,6 +162,7 @@ function ninjsCandidate(item: Json, status: ArticleStatus) {
     bodyHtml: body.html,
     bodyText: body.html ? undefined : body.text,
     tags: subjects.length ? subjects : undefined,
+    heroImage: heroPicture(associatedPicture(item)),
     status,
     publishedAt: toIsoDate(
       str(item.firstCreated) ??
@@ -169,6 +171,53 @@ function ninjsCandidate(item: Json, status: ArticleStatus) {
         str(item.versionCreated) ??
         str(item.versioncreated),
     ),
+  };
+}
+
+/**
+ * The story's picture: among `associations` (an object by name in 1.x, a list in 2.x and 3.x) of
+ * type picture, the one named like a feature image, else the first; its widest rendition (1.x and
+ * 2.x: an object by name, 3.x: a list), else its `uri`; caption from its description or headline,
+ * credit from its by-line, else its copyright holder.
+ */
+function associatedPicture(item: Json): Picture | undefined {
+  const raw = item.associations;
+  const all: Json[] = Array.isArray(raw)
+    ? objects(raw)
+    : typeof raw === 'object' && raw !== null
+      ? Object.entries(raw as Json).flatMap(([name, v]) =>
+          typeof v === 'object' && v !== null && !Array.isArray(v) ? [{ name, ...(v as Json) }] : [],
+        )
+      : [];
+  const pictures = all.filter((a) => (str(a.type) ?? '').toLowerCase() === 'picture');
+  const picture = pictures.find((p) => /feature|main|hero|lead/i.test(str(p.name) ?? '')) ?? pictures[0];
+  if (!picture) return undefined;
+  const renditions = Array.isArray(picture.renditions)
+    ? objects(picture.renditions)
+    : typeof picture.renditions === 'object' && picture.renditions !== null
+      ? Object.values(picture.renditions as Json).filter(
+          (r): r is Json => typeof r === 'object' && r !== null,
+        )
+      : [];
+  const widest = renditions
+    .filter((r) => str(r.href))
+    .sort((a, b) => (Number(b.width) || 0) - (Number(a.width) || 0))[0];
+  const description = richText(picture.descriptions);
+  const caption =
+    description.text ??
+    (description.html ? htmlToText(description.html) : undefined) ??
+    str(picture.description_text) ??
+    headline(picture).title;
+  return {
+    url: str(widest?.href) ?? str(picture.uri),
+    caption,
+    credit:
+      (typeof picture.by === 'string' ? str(picture.by) : (str(picture.byline) ?? bylineOf(picture.by))) ??
+      str(picture.copyrightHolder) ??
+      str(picture.copyrightholder),
+    alt: str(picture.altText) ?? str(picture.alt_text),
+    width: Number(widest?.width) || undefined,
+    height: Number(widest?.height) || undefined,
   };
 }
 

@@ -1,12 +1,14 @@
 import { toImportItem, type ImportItem } from '../import-line';
 import { malformed, readAllText, type ImportSource, type ParseOptions } from './import-source';
+import { feedPicture, heroPicture, MEDIA_RSS_NS } from './pictures';
 import { htmlToText, joinNames, terms, toIsoDate } from './text';
 import { CONTENT_NS, DC_NS, child, list, namespacePrefix, nonEmpty, parseXml, type XmlValue } from './xml';
 
 /**
  * RSS 2.0: guid (else link) → externalId, title, content:encoded (else description) → bodyHtml
  * with the description as excerpt, pubDate → publishedAt, category → tags (and, when asked, the
- * first category → section), dc:creator (else author) → byline.
+ * first category → section), dc:creator (else author) → byline, the Media RSS or enclosure
+ * picture → heroImage.
  */
 export async function* parseRss(
   source: ImportSource,
@@ -17,13 +19,18 @@ export async function* parseRss(
   if (rss === undefined) throw malformed('not an RSS 2.0 document (no <rss> root element)');
   const content = namespacePrefix(rss, (uri) => uri === CONTENT_NS) ?? 'content';
   const dc = namespacePrefix(rss, (uri) => uri === DC_NS) ?? 'dc';
+  const media = namespacePrefix(rss, (uri) => uri === MEDIA_RSS_NS) ?? 'media';
   const items = list(child(child(rss, 'channel'), 'item'));
   for (let i = 0; i < items.length; i++) {
-    yield toImportItem(i + 1, rssCandidate(items[i], { content, dc }, options));
+    yield toImportItem(i + 1, rssCandidate(items[i], { content, dc, media }, options));
   }
 }
 
-function rssCandidate(item: XmlValue, ns: { content: string; dc: string }, options: ParseOptions) {
+function rssCandidate(
+  item: XmlValue,
+  ns: { content: string; dc: string; media: string },
+  options: ParseOptions,
+) {
   const encoded = nonEmpty(child(item, `${ns.content}:encoded`));
   const description = nonEmpty(child(item, 'description'));
   const categories = terms(
@@ -40,6 +47,7 @@ function rssCandidate(item: XmlValue, ns: { content: string; dc: string }, optio
       joinNames(list(child(item, `${ns.dc}:creator`)).map(nonEmpty)) ?? rssAuthor(child(item, 'author')),
     publishedAt: toIsoDate(nonEmpty(child(item, 'pubDate'))),
     tags: categories.length ? categories : undefined,
+    heroImage: heroPicture(feedPicture(item, ns.media)),
     section: section?.slug,
     sectionName: section?.name,
     status: options.status ?? 'published',

@@ -1,5 +1,6 @@
 import { toImportItem, type ArticleStatus, type ImportItem } from '../import-line';
 import { malformed, readAllText, type ImportSource, type ParseOptions } from './import-source';
+import { heroPicture, type Picture } from './pictures';
 import { htmlToText, isSlug, terms } from './text';
 import {
   CONTENT_NS,
@@ -41,6 +42,7 @@ export const PASSWORD_PROTECTED_NOTE =
  * WordPress eXtended RSS (WXR 1.0–1.2). Items of post type `post` become articles; pages,
  * attachments, menu items and every other post type are `skipped`. Custom taxonomies are ignored.
  * Password-protected posts become drafts whatever their wp:status (PASSWORD_PROTECTED_NOTE).
+ * A post's featured image (_thumbnail_id, an attachment of the export) becomes its heroImage.
  */
 export async function* parseWxr(
   source: ImportSource,
@@ -60,6 +62,7 @@ export async function* parseWxr(
   const channel = child(rss, 'channel');
   const authors = authorNames(channel, ns);
   const items = list(child(channel, 'item'));
+  const attachments = attachmentsOf(channel, items, ns);
   for (let i = 0; i < items.length; i++) {
     const item = items[i];
     const line = i + 1;
@@ -73,7 +76,7 @@ export async function* parseWxr(
     const passwordProtected = nonEmpty(child(item, `${wp}:post_password`)) !== undefined;
     const imported = toImportItem(
       line,
-      wxrCandidate(item, ns, passwordProtected ? 'draft' : status, authors),
+      wxrCandidate(item, ns, passwordProtected ? 'draft' : status, authors, attachments),
     );
     yield passwordProtected && imported.input ? { ...imported, note: PASSWORD_PROTECTED_NOTE } : imported;
   }
@@ -90,7 +93,54 @@ function authorNames(channel: XmlValue, ns: Namespaces): Map<string, string> {
   return names;
 }
 
-function wxrCandidate(item: XmlValue, ns: Namespaces, status: ArticleStatus, authors: Map<string, string>) {
+/** An item's custom fields (wp:postmeta), by key. */
+function postmeta(item: XmlValue, ns: Namespaces): Map<string, string> {
+  const meta = new Map<string, string>();
+  for (const m of list(child(item, `${ns.wp}:postmeta`))) {
+    const key = nonEmpty(child(m, `${ns.wp}:meta_key`));
+    const value = nonEmpty(child(m, `${ns.wp}:meta_value`));
+    if (key && value !== undefined) meta.set(key, value);
+  }
+  return meta;
+}
+
+/**
+ * The export's attachments by post id, as pictures: wp:attachment_url (else the site's uploads
+ * folder and _wp_attached_file), the alt text (_wp_attachment_image_alt) and the caption (the
+ * attachment's excerpt). A post's _thumbnail_id names its featured image among them.
+ */
+function attachmentsOf(channel: XmlValue, items: XmlValue[], ns: Namespaces): Map<string, Picture> {
+  const site = nonEmpty(child(channel, `${ns.wp}:base_site_url`)) ?? nonEmpty(child(channel, 'link'));
+  const pictures = new Map<string, Picture>();
+  for (const item of items) {
+    if (nonEmpty(child(item, `${ns.wp}:post_type`)) !== 'attachment') continue;
+    const id = nonEmpty(child(item, `${ns.wp}:post_id`));
+    if (!id) continue;
+    const meta = postmeta(item, ns);
+    const file = meta.get('_wp_attached_file');
+    const url =
+      nonEmpty(child(item, `${ns.wp}:attachment_url`)) ??
+      (site && file
+        ? `${site.replace(/\/+$/, '')}/wp-content/uploads/${file.replace(/^\/+/, '')}`
+        : undefined);
+    const caption = nonEmpty(child(item, `${ns.excerpt}:encoded`));
+    pictures.set(id, {
+      url,
+      alt: meta.get('_wp_attachment_image_alt'),
+      caption: caption ? htmlToText(caption) || undefined : undefined,
+    });
+  }
+  return pictures;
+}
+
+function wxrCandidate(
+  item: XmlValue,
+  ns: Namespaces,
+  status: ArticleStatus,
+  authors: Map<string, string>,
+  attachments: Map<string, Picture>,
+) {
+  const thumbnail = postmeta(item, ns).get('_thumbnail_id');
   const categories = list(child(item, 'category'));
   const byDomain = (domain: string) =>
     categories
@@ -112,6 +162,7 @@ function wxrCandidate(item: XmlValue, ns: Namespaces, status: ArticleStatus, aut
     sectionName: sections[0]?.name,
     sections: sections.length > 1 ? sections.slice(1) : undefined,
     tags: tags.length ? tags : undefined,
+    heroImage: heroPicture(thumbnail ? attachments.get(thumbnail) : undefined),
     status,
     publishedAt: gmtDate(nonEmpty(child(item, `${ns.wp}:post_date_gmt`))),
   };
