@@ -7,6 +7,7 @@ import {
   recommendationsWithoutReader,
   relatedArticles,
 } from './lists';
+import { articleUpdate } from './editing';
 import { bareRowsBaseline, cliImport, hostileXmlImport } from './imports';
 import {
   baselineArticleBySlug,
@@ -38,6 +39,7 @@ export const SCENARIOS: Scenario[] = [
   bareRowsBaseline,
   cliImport,
   hostileXmlImport,
+  articleUpdate,
   baselineStaticFile,
   renditionFirstRequest,
   renditionCached,
