@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource, type EntityManager } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { copyTextChunks } from '../database/copy-text';
 import { normalizeHeroImage, type ArticleSnapshot } from './article-input';
 import type { ExistingArticle } from './article-prepare';
@@ -43,14 +44,14 @@ export interface StoredSnapshot extends ArticleSnapshot {
  * Columns in ArticleSnapshot's order, then what exports add: a snapshot read here hashes
  * (contentHash) as the one preparation made it, key for key.
  */
-const SNAPSHOT_SELECT = `
+const snapshotSelect = (now: string) => `
   SELECT a.slug, a.external_id AS "externalId", a.title, a.subtitle, a.dateline, a.byline, a.source, a.excerpt,
          coalesce(a.body, '[]') AS body, s.slug AS section,
          coalesce((SELECT array_agg(s2.slug ORDER BY x.position) FROM article_sections x
                    JOIN sections s2 ON s2.id = x.section_id WHERE x.article_id = a.id), '{}') AS sections,
          coalesce((SELECT array_agg(t.slug ORDER BY x.position) FROM article_tags x JOIN tags t ON t.id = x.tag_id
                    WHERE x.article_id = a.id), '{}') AS tags,
-         a.hero_image AS "heroImage", ${effectiveStatus('a')} AS status, a.published_at AS "publishedAt",
+         a.hero_image AS "heroImage", ${effectiveStatus(now)} AS status, a.published_at AS "publishedAt",
          coalesce((SELECT array_agg(x.related_id::text ORDER BY x.position) FROM article_related x
                    WHERE x.article_id = a.id), '{}') AS "relatedArticles",
          a.id, a.updated_at AS "updatedAt", s.name AS "sectionName",
@@ -149,7 +150,10 @@ const bySlug = <T extends { slug: string }>(xs: T[]) =>
 
 @Injectable()
 export class ArticleStore {
-  constructor(readonly dataSource: DataSource) {}
+  constructor(
+    readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   private copy?: Promise<boolean>;
 
@@ -309,7 +313,10 @@ export class ArticleStore {
 
   async snapshots(manager: EntityManager, ids: string[]): Promise<StoredSnapshot[]> {
     if (!ids.length) return [];
-    const rows: SnapshotRow[] = await manager.query(`${SNAPSHOT_SELECT} WHERE a.id = ANY($1::uuid[])`, [ids]);
+    const rows: SnapshotRow[] = await manager.query(`${snapshotSelect('$2')} WHERE a.id = ANY($1::uuid[])`, [
+      ids,
+      this.clock.date(),
+    ]);
     return rows.map(toSnapshot);
   }
 
@@ -324,7 +331,7 @@ export class ArticleStore {
     limit: number,
   ): Promise<StoredSnapshot[]> {
     const where = ['a.deleted_at IS NULL'];
-    const params: unknown[] = [];
+    const params: unknown[] = [this.clock.date()];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
@@ -336,7 +343,7 @@ export class ArticleStore {
     if (afterId !== null)
       where.push(`(a.created_at, a.slug) > (SELECT created_at, slug FROM articles WHERE id = ${p(afterId)})`);
     const rows: SnapshotRow[] = await this.dataSource.query(
-      `${SNAPSHOT_SELECT} WHERE ${where.join(' AND ')} ORDER BY a.created_at, a.slug LIMIT ${Number(limit)}`,
+      `${snapshotSelect('$1')} WHERE ${where.join(' AND ')} ORDER BY a.created_at, a.slug LIMIT ${Number(limit)}`,
       params,
     );
     return rows.map(toSnapshot);

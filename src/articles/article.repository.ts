@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { MAX_COUNT } from '../common/graphql/limits';
 import type { KeysetPosition } from '../common/pagination/cursor';
+import { Clock } from '../common/clock/clock';
 import { ReadRouting, type Queryable } from '../database/read-routing';
 import type { ArticleSnapshot } from './article-input';
 import type { ArticleStatus } from './article-status';
@@ -10,22 +11,22 @@ import type { Block } from './body/blocks';
 /**
  * The one definition of "the public may see this article": live, published or scheduled, and its
  * time has come (scheduling needs no cron job). The webhook rule (article-events.ts) reads the
- * same three facts from a row in memory.
+ * same three facts from a row in memory. `now` is the query parameter (`$n`) holding the Clock's
+ * time, never PostgreSQL's now(): a test that moves its clock sees a schedule come due.
  */
-export function publicPredicate(a = 'a'): string {
-  return `${a}.deleted_at IS NULL AND ${a}.status IN ('published', 'scheduled') AND ${a}.published_at <= now()`;
+export function publicPredicate(now: string, a = 'a'): string {
+  return `${a}.deleted_at IS NULL AND ${a}.status IN ('published', 'scheduled') AND ${a}.published_at <= ${now}::timestamptz`;
 }
 
 /** Promised to the public but not yet public: scheduled (or published) for a later time. */
-export function comingPredicate(a = 'a'): string {
-  return `${a}.deleted_at IS NULL AND ${a}.status IN ('published', 'scheduled') AND ${a}.published_at > now()`;
+export function comingPredicate(now: string, a = 'a'): string {
+  return `${a}.deleted_at IS NULL AND ${a}.status IN ('published', 'scheduled') AND ${a}.published_at > ${now}::timestamptz`;
 }
 
 /** The status reads show: a scheduled article whose time has come reads as published. */
-export function effectiveStatus(a = 'a'): string {
-  return `CASE WHEN ${a}.status = 'scheduled' AND ${a}.published_at <= now() THEN 'published' ELSE ${a}.status END`;
+export function effectiveStatus(now: string, a = 'a'): string {
+  return `CASE WHEN ${a}.status = 'scheduled' AND ${a}.published_at <= ${now}::timestamptz THEN 'published' ELSE ${a}.status END`;
 }
-const EFFECTIVE_STATUS = effectiveStatus('a');
 /** A bigint counter as the API's Int: a larger stored value reads as MAX_COUNT, never as an error. */
 export const countAsInt = (column: string) => `LEAST(${column}, ${MAX_COUNT})::int`;
 const ISO = (col: string) => `to_char(${col} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
@@ -41,8 +42,9 @@ const HERO_IMAGE = `CASE WHEN a.hero_image ? 'media' THEN a.hero_image || jsonb_
       FROM media m WHERE m.id = (a.hero_image->>'media')::uuid))
   ELSE a.hero_image END`;
 
-const SUMMARY_COLUMNS = `a.id, a.slug, a.external_id AS "externalId", a.title, a.subtitle, a.dateline, a.byline,
-  a.source, a.excerpt, a.section_id AS "sectionId", ${HERO_IMAGE} AS "heroImage", ${EFFECTIVE_STATUS} AS status,
+const summaryColumns = (now: string) => `a.id, a.slug, a.external_id AS "externalId", a.title, a.subtitle,
+  a.dateline, a.byline, a.source, a.excerpt, a.section_id AS "sectionId", ${HERO_IMAGE} AS "heroImage",
+  ${effectiveStatus(now)} AS status,
   a.status AS "storedStatus", a.published_at AS "publishedAt", a.created_at AS "createdAt",
   a.updated_at AS "updatedAt", a.deleted_at AS "deletedAt", ${countAsInt('a.view_count')} AS "viewCount",
   a.content_hash AS "contentHash", a.version`;
@@ -131,6 +133,7 @@ export class ArticleRepository {
   constructor(
     private readonly dataSource: DataSource,
     private readonly routing: ReadRouting,
+    private readonly clock: Clock,
   ) {}
 
   private m(manager?: EntityManager): EntityManager {
@@ -148,21 +151,21 @@ export class ArticleRepository {
     manager?: EntityManager,
   ): Promise<ArticleRow | null> {
     const where = [keyClause(key, '$1')];
-    if (opts.publicOnly) where.push(publicPredicate());
+    if (opts.publicOnly) where.push(publicPredicate('$2'));
     else if (!opts.includeDeleted) where.push('a.deleted_at IS NULL');
     const rows: ArticleRow[] = await this.reads(opts.publicOnly && !opts.fromPrimary, manager).query(
-      `SELECT ${SUMMARY_COLUMNS}${BODY_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}${
+      `SELECT ${summaryColumns('$2')}${BODY_COLUMNS} FROM articles a WHERE ${where.join(' AND ')}${
         opts.forUpdate ? ' FOR UPDATE' : ''
       }`,
-      [keyValue(key)],
+      [keyValue(key), this.clock.date()],
     );
     return rows[0] ?? null;
   }
 
   async findPublicId(key: ArticleKey): Promise<string | null> {
     const rows: { id: string }[] = await this.dataSource.query(
-      `SELECT a.id FROM articles a WHERE ${keyClause(key, '$1')} AND ${publicPredicate()}`,
-      [keyValue(key)],
+      `SELECT a.id FROM articles a WHERE ${keyClause(key, '$1')} AND ${publicPredicate('$2')}`,
+      [keyValue(key), this.clock.date()],
     );
     return rows[0]?.id ?? null;
   }
@@ -171,20 +174,21 @@ export class ArticleRepository {
   async findByIds(ids: string[], opts: { publicOnly: boolean; withBody?: boolean }): Promise<ArticleRow[]> {
     if (!ids.length) return [];
     return this.reads(opts.publicOnly).query(
-      `SELECT ${SUMMARY_COLUMNS}${opts.withBody ? BODY_COLUMNS : ''} FROM articles a
-        WHERE a.id = ANY($1::uuid[]) AND ${opts.publicOnly ? publicPredicate() : 'a.deleted_at IS NULL'}`,
-      [ids],
+      `SELECT ${summaryColumns('$2')}${opts.withBody ? BODY_COLUMNS : ''} FROM articles a
+        WHERE a.id = ANY($1::uuid[]) AND ${opts.publicOnly ? publicPredicate('$2') : 'a.deleted_at IS NULL'}`,
+      [ids, this.clock.date()],
     );
   }
 
-  private filterSql(f: ListFilter, params: unknown[]): string[] {
-    const where = [f.publicOnly ? publicPredicate() : 'a.deleted_at IS NULL'];
+  /** The list's conditions; `now` is the parameter holding the Clock's time. */
+  private filterSql(f: ListFilter, params: unknown[], now: string): string[] {
+    const where = [f.publicOnly ? publicPredicate(now) : 'a.deleted_at IS NULL'];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
-    if (f.status === 'published') where.push(publicPredicate());
-    else if (f.status === 'scheduled') where.push(`a.status = 'scheduled' AND NOT (${publicPredicate()})`);
+    if (f.status === 'published') where.push(publicPredicate(now));
+    else if (f.status === 'scheduled') where.push(`a.status = 'scheduled' AND NOT (${publicPredicate(now)})`);
     else if (f.status) where.push(`a.status = ${p(f.status)}`);
     if (f.sectionIds) {
       const ids = p(f.sectionIds);
@@ -220,8 +224,8 @@ export class ArticleRepository {
    * One row more than asked tells whether more lie beyond.
    */
   async list(f: ListFilter): Promise<ListPage> {
-    const params: unknown[] = [];
-    const where = this.filterSql(f, params);
+    const params: unknown[] = [this.clock.date()];
+    const where = this.filterSql(f, params, '$1');
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
@@ -233,7 +237,7 @@ export class ArticleRepository {
     if (f.before) where.push(`(${sort}, a.id) > ${at(f.before)}`);
     const direction = f.backward ? 'ASC' : 'DESC';
     const rows: ArticleRow[] = await this.reads(f.publicOnly).query(
-      `SELECT ${SUMMARY_COLUMNS}${f.withBody ? BODY_COLUMNS : ''}, ${key} AS "sortKey"
+      `SELECT ${summaryColumns('$1')}${f.withBody ? BODY_COLUMNS : ''}, ${key} AS "sortKey"
          FROM articles a WHERE ${where.join(' AND ')}
         ORDER BY ${sort} ${direction}, a.id ${direction} LIMIT ${p(f.limit + 1)}`,
       params,
@@ -249,8 +253,8 @@ export class ArticleRepository {
    * cursor and hasNextPage before one.
    */
   async hasRowFrom(f: ListFilter, position: KeysetPosition, side: 'before' | 'after'): Promise<boolean> {
-    const params: unknown[] = [];
-    const where = this.filterSql(f, params);
+    const params: unknown[] = [this.clock.date()];
+    const where = this.filterSql(f, params, '$1');
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
@@ -269,8 +273,8 @@ export class ArticleRepository {
   }
 
   async count(f: ListFilter): Promise<number> {
-    const params: unknown[] = [];
-    const where = this.filterSql(f, params);
+    const params: unknown[] = [this.clock.date()];
+    const where = this.filterSql(f, params, '$1');
     const rows: { n: number }[] = await this.reads(f.publicOnly).query(
       `SELECT count(*)::int AS n FROM articles a WHERE ${where.join(' AND ')}`,
       params,
@@ -340,10 +344,10 @@ export class ArticleRepository {
   async pinsOf(articleId: string): Promise<{ id: string; publicAt: Date | null }[]> {
     return this.dataSource.query(
       `SELECT r.related_id AS id,
-              CASE WHEN ${comingPredicate()} THEN a.published_at END AS "publicAt"
+              CASE WHEN ${comingPredicate('$2')} THEN a.published_at END AS "publicAt"
          FROM article_related r JOIN articles a ON a.id = r.related_id
         WHERE r.article_id = $1`,
-      [articleId],
+      [articleId, this.clock.date()],
     );
   }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { publicPredicate } from '../articles/article.repository';
 
 export interface ScoredId {
@@ -24,13 +25,16 @@ export interface CuratedRow {
   articleIds: string[];
 }
 
-/** The first hour bucket a window of $1 hours counts. */
-const SINCE = `date_trunc('hour', now()) - make_interval(hours => $1::int)`;
+/** The first hour bucket a window of $1 hours counts, the Clock's time being $5. */
+const SINCE = `date_trunc('hour', $5::timestamptz) - make_interval(hours => $1::int)`;
 
 /** All SQL of rankings: the computed lists over the hourly tables and the curated lists. */
 @Injectable()
 export class RankingsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * One aggregate over the hourly tables (each read through its (hour, article_id) INCLUDE index).
@@ -45,8 +49,8 @@ export class RankingsRepository {
     if (!q.sectionIds && rows.length < q.limit && rows.length < pool) {
       const [{ n }]: { n: number }[] = await this.dataSource.query(
         `SELECT count(DISTINCT article_id)::int AS n FROM article_views_hourly
-          WHERE hour >= date_trunc('hour', now()) - make_interval(hours => $1::int)`,
-        [q.hours],
+          WHERE hour >= date_trunc('hour', $2::timestamptz) - make_interval(hours => $1::int)`,
+        [q.hours, this.clock.date()],
       );
       if (n > pool) return this.topQuery(q, null);
     }
@@ -54,19 +58,19 @@ export class RankingsRepository {
   }
 
   private async topQuery(q: RankingQuery, pool: number | null): Promise<ScoredId[]> {
-    const params: unknown[] = [q.hours, q.weightView, q.weightReaction, q.limit];
+    const params: unknown[] = [q.hours, q.weightView, q.weightReaction, q.limit, this.clock.date()];
     const decay =
       q.trendingHalfLife === null
         ? '1'
-        : `power(0.5::float8, extract(epoch FROM (date_trunc('hour', now()) - e.hour))::float8 / ${3600 * Number(q.trendingHalfLife)})`;
+        : `power(0.5::float8, extract(epoch FROM (date_trunc('hour', $5::timestamptz) - e.hour))::float8 / ${3600 * Number(q.trendingHalfLife)})`;
     let candidates = '';
     let join = '';
     if (q.sectionIds) {
       params.push(q.sectionIds);
       // Through the section indexes; whether each article is public is checked in the final join.
       candidates = `, candidates AS MATERIALIZED (
-         SELECT a.id FROM articles a WHERE a.section_id = ANY($5::uuid[])
-         UNION SELECT s.article_id FROM article_sections s WHERE s.section_id = ANY($5::uuid[]))`;
+         SELECT a.id FROM articles a WHERE a.section_id = ANY($6::uuid[])
+         UNION SELECT s.article_id FROM article_sections s WHERE s.section_id = ANY($6::uuid[]))`;
       join = 'JOIN candidates k ON k.id = e.article_id';
     }
     const rows: { id: string; score: string }[] = await this.dataSource.query(
@@ -83,7 +87,7 @@ export class RankingsRepository {
           ORDER BY score DESC ${pool === null ? '' : `LIMIT ${pool}`}
        )
        SELECT a.id, s.score FROM scored s JOIN articles a ON a.id = s.article_id
-        WHERE ${publicPredicate()}
+        WHERE ${publicPredicate('$5')}
         ORDER BY s.score DESC, a.published_at DESC, a.id DESC LIMIT $4`,
       params,
     );

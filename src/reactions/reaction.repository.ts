@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { countAsInt, publicPredicate } from '../articles/article.repository';
 
 export interface BatchResult {
@@ -14,14 +15,17 @@ export interface BatchResult {
 const BIGINT_MAX = '9223372036854775807';
 
 /** The start of the hour `at` falls in: the bucket of the hourly tables. */
-export function hourOf(at = Date.now()): Date {
+export function hourOf(at: number): Date {
   return new Date(Math.floor(at / 3_600_000) * 3_600_000);
 }
 
 /** All SQL of reactions. Each method is one statement, so each is atomic on its own. */
 @Injectable()
 export class ReactionRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Adds `anonymous` reactions plus one for each client hash not seen before on this article and
@@ -37,7 +41,7 @@ export class ReactionRepository {
   ): Promise<BatchResult> {
     const rows: { published: boolean; count: number; counted: string[] }[] = await this.dataSource.query(
       `WITH article AS (
-         SELECT a.id FROM articles a WHERE a.id = $1 AND ${publicPredicate()}
+         SELECT a.id FROM articles a WHERE a.id = $1 AND ${publicPredicate('$6')}
        ), counted AS (
          INSERT INTO reaction_clients (article_id, type, client_hash)
          SELECT $1, $2, h FROM unnest($3::bytea[]) AS h WHERE EXISTS (SELECT 1 FROM article)
@@ -60,7 +64,7 @@ export class ReactionRepository {
        )
        SELECT EXISTS (SELECT 1 FROM article) AS published, ${countAsInt('(SELECT count FROM live)')} AS count,
               ARRAY(SELECT encode(client_hash, 'hex') FROM counted) AS counted`,
-      [articleId, type, clientHashes, anonymous, hourOf()],
+      [articleId, type, clientHashes, anonymous, hourOf(this.clock.now()), this.clock.date()],
     );
     const [row] = rows;
     return { published: row.published, count: row.count ?? 0, counted: new Set(row.counted) };
@@ -92,7 +96,7 @@ export class ReactionRepository {
        SELECT ${countAsInt(`COALESCE((SELECT count FROM live),
                        (SELECT count FROM article_reactions WHERE article_id = $1 AND type = $2), 0)`)} AS count,
               EXISTS (SELECT 1 FROM gone) AS withdrawn`,
-      [articleId, type, clientHash, hourOf()],
+      [articleId, type, clientHash, hourOf(this.clock.now())],
     );
     return rows[0];
   }

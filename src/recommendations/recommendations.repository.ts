@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { publicPredicate } from '../articles/article.repository';
 
 /** The client's latest views that seed co-views, peers per seed, and each peer's latest views. */
@@ -12,7 +13,10 @@ const READ_LIMIT = 1000;
 /** All SQL of recommendations: what a client read, and what others who read it also read. */
 @Injectable()
 export class RecommendationsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   async readIds(clientHash: Buffer): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(
@@ -45,10 +49,10 @@ export class RecommendationsRepository {
           GROUP BY v.article_id ORDER BY count(*) DESC LIMIT ${CO_POOL}
        )
        SELECT a.id FROM co JOIN articles a ON a.id = co.article_id
-        WHERE ${publicPredicate()} AND a.id <> ALL($2::uuid[])
+        WHERE ${publicPredicate('$4')} AND a.id <> ALL($2::uuid[])
           AND NOT EXISTS (SELECT 1 FROM client_views m WHERE m.client_hash = $1 AND m.article_id = a.id)
         ORDER BY co.n DESC, a.published_at DESC, a.id DESC LIMIT $3`,
-      [clientHash, exclude, limit],
+      [clientHash, exclude, limit, this.clock.date()],
     );
     return rows.map((r) => r.id);
   }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { publicPredicate } from '../articles/article.repository';
 
 export interface RelatedQuery {
@@ -68,7 +69,10 @@ const MAX_HALVINGS = 1000;
  */
 @Injectable()
 export class RelatedRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * How often each common lexeme occurs (share of articles), from the statistics ANALYZE keeps on
@@ -99,7 +103,7 @@ export class RelatedRepository {
    * the planner sees its lexemes and picks the GIN index or the recency index accordingly.
    */
   async related(q: RelatedQuery): Promise<RelatedRow[]> {
-    const pub = publicPredicate();
+    const pub = publicPredicate('$6');
     const terms = q.similarTo;
     return this.dataSource.query(
       `WITH pins AS (SELECT related_id AS id, position FROM article_related WHERE article_id = $1),
@@ -129,7 +133,7 @@ export class RelatedRepository {
        scored AS (
          SELECT a.id, a.published_at, c.t, c.s, c.x,
                 (c.t + c.s + c.x) * power(0.5::float8, least(
-                  greatest(extract(epoch FROM now() - a.published_at), 0) / 86400.0 / ${RECENCY_HALF_LIFE_DAYS},
+                  greatest(extract(epoch FROM $6::timestamptz - a.published_at), 0) / 86400.0 / ${RECENCY_HALF_LIFE_DAYS},
                   ${MAX_HALVINGS})::float8) AS score
            FROM cand c JOIN articles a ON a.id = c.id
           WHERE ${pub} AND a.id <> $1
@@ -144,7 +148,14 @@ export class RelatedRepository {
                          WHEN s > 0 AND s >= x THEN 'same-section' ELSE 'similar-text' END,
                 1e9, score, published_at FROM scored
        ) z ORDER BY k, score DESC, published_at DESC, id DESC LIMIT $4`,
-      [q.articleId, q.sectionId, [...(q.sectionId ? [q.sectionId] : []), ...q.ancestorIds], q.limit, terms],
+      [
+        q.articleId,
+        q.sectionId,
+        [...(q.sectionId ? [q.sectionId] : []), ...q.ancestorIds],
+        q.limit,
+        terms,
+        this.clock.date(),
+      ],
     );
   }
 }

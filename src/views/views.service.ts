@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Clock } from '../common/clock/clock';
 import type { IdOrSlug } from '../common/http/id-or-slug.pipe';
 import { hourOf } from '../reactions/reaction.repository';
 import { checkClientId, clientHash, ReactionsService } from '../reactions/reactions.service';
@@ -23,12 +24,13 @@ export class ViewsService implements OnModuleDestroy {
   constructor(
     private readonly repository: ViewRepository,
     private readonly reactions: ReactionsService,
+    private readonly clock: Clock,
   ) {}
 
   async record(key: string | IdOrSlug, clientId?: string | null): Promise<void> {
     checkClientId(clientId);
     const articleId = await this.reactions.publicArticleId(key);
-    const now = new Date();
+    const now = this.clock.date();
     const hour = hourOf(now.getTime());
     const bucket = `${articleId}:${hour.toISOString()}`;
     const counted = this.counts.get(bucket);

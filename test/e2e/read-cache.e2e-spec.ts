@@ -95,14 +95,14 @@ describe('Read cache: the next read after a write shows it', () => {
   });
 
   it('a pinned article scheduled for a moment later shows in the article that pins it when its time comes', async () => {
-    const at = new Date(Date.now() + 1500).toISOString();
+    const at = new Date(t.clock.now() + 1500).toISOString();
     const scheduled = await anArticle(t, { status: 'scheduled', publishedAt: at });
     const a = await anArticle(t, { status: 'published', relatedArticles: [scheduled.id] });
     await warm(a.slug);
     expect((await rest(a.slug)).body.relatedArticles).toEqual([]);
     expect((await page(a.slug)).relatedArticles).toEqual([]);
     // Nothing announces a schedule coming due: the cached answers know when it will.
-    await new Promise((r) => setTimeout(r, Date.parse(at) - Date.now() + 200));
+    t.clock.passTo(at);
     expect((await rest(a.slug)).body.relatedArticles.map((r: { id: string }) => r.id)).toEqual([
       scheduled.id,
     ]);
@@ -148,10 +148,10 @@ describe('Read cache: the next read after a write shows it', () => {
   });
 
   it('an article scheduled for a moment later becomes public when its time comes', async () => {
-    const at = new Date(Date.now() + 1500).toISOString();
+    const at = new Date(t.clock.now() + 1500).toISOString();
     const a = await anArticle(t, { status: 'scheduled', publishedAt: at });
     expect((await rest(a.slug)).status).toBe(404);
-    await new Promise((r) => setTimeout(r, Date.parse(at) - Date.now() + 200));
+    t.clock.passTo(at);
     const now = await rest(a.slug);
     expect(now.status).toBe(200);
     expect(now.body.status).toBe('published');

@@ -3,6 +3,7 @@ import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
 import { ARTICLE_STATUSES, type ArticleStatus } from '../../articles/article-status';
+import { Clock } from '../../common/clock/clock';
 import { DomainError } from '../../common/errors/domain-error';
 import { ExportService } from '../../imports/export.service';
 import { ArticleStore } from '../../articles/article-store';
@@ -53,7 +54,10 @@ export function registerExport(program: Command): void {
       await withDatabase(async (ds) => {
         await requireMigrated(ds);
         try {
-          const lines = await new ExportService(new ImportRepository(ds), new ArticleStore(ds)).lines({
+          const lines = await new ExportService(
+            new ImportRepository(ds),
+            new ArticleStore(ds, new Clock()),
+          ).lines({
             section: opts.section,
             status: opts.status as ArticleStatus | undefined,
             updatedSince: opts.updatedSince,

@@ -128,11 +128,12 @@ async function importDirect(
     // caches, as they do for an import they run themselves. Without it they cannot be told.
     const bus = config.redisUrl ? new ClusterBus(config) : undefined;
     const audit = new AuditService(new AuditRepository(ds), config);
+    const clock = new Clock();
     const service = new ImportService(
       new ImportRepository(ds),
-      new ArticleStore(ds),
+      new ArticleStore(ds, clock),
       outboxOnly(new OutboxRepository()),
-      new EditLeases(new EditingRepository(ds), new Clock(), audit),
+      new EditLeases(new EditingRepository(ds), clock, audit),
       audit,
       config,
       undefined,
