@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { publicPredicate } from '../articles/article.repository';
+import { Clock } from '../common/clock/clock';
 import { ReadRouting } from '../database/read-routing';
 
 /** Which public stories a feed shows. */
@@ -14,16 +15,19 @@ export interface FeedSelection {
 /** The SQL of feeds and sitemaps: which public stories they show, newest first. */
 @Injectable()
 export class DeliveryRepository {
-  constructor(private readonly routing: ReadRouting) {}
+  constructor(
+    private readonly routing: ReadRouting,
+    private readonly clock: Clock,
+  ) {}
 
   /** The ids of the newest `limit` public stories of a selection, newest first. */
   async latestIds(s: FeedSelection, limit: number): Promise<string[]> {
-    const params: unknown[] = [];
+    const params: unknown[] = [this.clock.date()];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
-    const where = [publicPredicate()];
+    const where = [publicPredicate('$1')];
     if (s.sectionIds) {
       const ids = p(s.sectionIds);
       where.push(`(a.section_id = ANY(${ids}::uuid[]) OR EXISTS (SELECT 1 FROM article_sections x
