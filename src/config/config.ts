@@ -254,6 +254,8 @@ export interface SiteConfig {
    * setting yet: only this one locale exists.
    */
   defaultLocale: string;
+  /** URLs per sitemap file: 50,000, the protocol's limit. Not an environment setting; tests shrink it. */
+  sitemapMaxUrls: number;
 }
 
 /** The media library: where originals and renditions are kept, and what an upload may be. */
@@ -345,6 +347,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       articleUrlTemplate: e.ARTICLE_URL_TEMPLATE,
       name: e.SITE_NAME,
       defaultLocale: 'en',
+      sitemapMaxUrls: 50_000,
     },
   };
 }

@@ -12,6 +12,19 @@ export interface FeedSelection {
   bylineSlug?: string;
 }
 
+/** A public story as a sitemap lists it. */
+export interface SitemapRow {
+  id: string;
+  slug: string;
+  title: string;
+  sectionId: string | null;
+  publishedAt: Date;
+  updatedAt: Date;
+}
+
+const SITEMAP_COLUMNS = `a.id, a.slug, a.title, a.section_id AS "sectionId", a.published_at AS "publishedAt",
+  a.updated_at AS "updatedAt"`;
+
 /** The SQL of feeds and sitemaps: which public stories they show, newest first. */
 @Injectable()
 export class DeliveryRepository {
@@ -54,5 +67,34 @@ export class DeliveryRepository {
       .forRead(true)
       .query(`SELECT name FROM tags WHERE slug = $1`, [slug]);
     return rows[0]?.name ?? null;
+  }
+
+  /** Every month (UTC) with public stories, newest first: how many, and the latest change among them. */
+  async months(): Promise<{ month: string; count: number; lastmod: Date }[]> {
+    return this.routing.forRead(true).query(
+      `SELECT to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS count,
+              max(a.updated_at) AS lastmod
+         FROM articles a WHERE ${publicPredicate()} GROUP BY 1 ORDER BY 1 DESC`,
+    );
+  }
+
+  /** The public stories published in [from, to), oldest first: `limit` of them after `offset`. */
+  async publishedBetween(from: Date, to: Date, limit: number, offset: number): Promise<SitemapRow[]> {
+    return this.routing.forRead(true).query(
+      `SELECT ${SITEMAP_COLUMNS} FROM articles a
+        WHERE ${publicPredicate()} AND a.published_at >= $1 AND a.published_at < $2
+        ORDER BY a.published_at, a.id LIMIT $3 OFFSET $4`,
+      [from, to, limit, offset],
+    );
+  }
+
+  /** The newest public stories published after `since` and by `until`, at most `limit`. */
+  async publishedSince(since: Date, until: Date, limit: number): Promise<SitemapRow[]> {
+    return this.routing.forRead(true).query(
+      `SELECT ${SITEMAP_COLUMNS} FROM articles a
+        WHERE ${publicPredicate()} AND a.published_at > $1 AND a.published_at <= $2
+        ORDER BY a.published_at DESC, a.id DESC LIMIT $3`,
+      [since, until, limit],
+    );
   }
 }

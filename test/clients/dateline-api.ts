@@ -509,6 +509,26 @@ export interface paths {
         patch: operations["SectionsController_update"];
         trace?: never;
     };
+    "/api/v1/sitemaps/{file}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sitemaps: index.xml, articles-YYYY-MM.xml, news.xml
+         * @description index.xml lists news.xml and one sitemap per month of public stories (articles-YYYY-MM.xml, each at most 50,000 URLs with their lastmod; a larger month goes on in articles-YYYY-MM-2.xml and so on). news.xml is Google News': the stories published in the last 48 hours, at most 1,000.
+         */
+        get: operations["SitemapsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/webhooks": {
         parameters: {
             query?: never;
@@ -5628,6 +5648,102 @@ export interface operations {
             };
             /** @description Unsupported media type (`https://dateline.dev/problems/unsupported-media-type`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    SitemapsController_get: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The ETag of an answer already held: 304 while it is still current. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                file: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The sitemap. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            /** @description Not modified: the ETag sent in If-None-Match is current. */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The key is optional here, but one that is sent must be valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found (`https://dateline.dev/problems/not-found`); Not found (`https://dateline.dev/problems/route-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

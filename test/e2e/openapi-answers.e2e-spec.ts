@@ -145,6 +145,13 @@ describe('openapi.json describes the real answers', () => {
       [`/api/v1/preview/${fx.preview}`, 200],
       [`/api/v1/preview/${'x'.repeat(43)}`, 404],
     ],
+    'GET /api/v1/sitemaps/{file}': [
+      ['/api/v1/sitemaps/index.xml', 200],
+      ['/api/v1/sitemaps/news.xml', 200],
+      [`/api/v1/sitemaps/articles-${new Date().toISOString().slice(0, 7)}.xml`, 200],
+      ['/api/v1/sitemaps/articles-1999-01.xml', 404],
+      ['/api/v1/sitemaps/robots.txt', 404],
+    ],
     'GET /api/v1/rankings': [
       ['/api/v1/rankings?window=24h', 200],
       [`/api/v1/rankings?sort=trending&section=${fx.parent}`, 200],
