@@ -74,7 +74,8 @@ export class DeliveryRepository {
     return this.routing.forRead(true).query(
       `SELECT to_char(a.published_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*)::int AS count,
               max(a.updated_at) AS lastmod
-         FROM articles a WHERE ${publicPredicate()} GROUP BY 1 ORDER BY 1 DESC`,
+         FROM articles a WHERE ${publicPredicate('$1')} GROUP BY 1 ORDER BY 1 DESC`,
+      [this.clock.date()],
     );
   }
 
@@ -82,17 +83,17 @@ export class DeliveryRepository {
   async publishedBetween(from: Date, to: Date, limit: number, offset: number): Promise<SitemapRow[]> {
     return this.routing.forRead(true).query(
       `SELECT ${SITEMAP_COLUMNS} FROM articles a
-        WHERE ${publicPredicate()} AND a.published_at >= $1 AND a.published_at < $2
+        WHERE ${publicPredicate('$5')} AND a.published_at >= $1 AND a.published_at < $2
         ORDER BY a.published_at, a.id LIMIT $3 OFFSET $4`,
-      [from, to, limit, offset],
+      [from, to, limit, offset, this.clock.date()],
     );
   }
 
-  /** The newest public stories published after `since` and by `until`, at most `limit`. */
+  /** The newest public stories published after `since` and by `until` (the Clock's now), at most `limit`. */
   async publishedSince(since: Date, until: Date, limit: number): Promise<SitemapRow[]> {
     return this.routing.forRead(true).query(
       `SELECT ${SITEMAP_COLUMNS} FROM articles a
-        WHERE ${publicPredicate()} AND a.published_at > $1 AND a.published_at <= $2
+        WHERE ${publicPredicate('$2')} AND a.published_at > $1
         ORDER BY a.published_at DESC, a.id DESC LIMIT $3`,
       [since, until, limit],
     );
