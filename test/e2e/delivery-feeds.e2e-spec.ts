@@ -197,8 +197,9 @@ twoInstances('Feeds on two instances sharing PostgreSQL and Redis', () => {
   });
 
   it('a story published on one instance is in the feed the other one serves on its next read', async () => {
-    // B's clock stands still: its cached feed cannot expire, only the invalidation can drop it.
-    b.clock.set(Date.now());
+    // B's clock stands still (a minute ahead, so A's new stories are already public there): its
+    // cached feed cannot expire, only the invalidation can drop it.
+    b.clock.set(Date.now() + 60_000);
     const section = await aSection(a, 'Politics');
     const first = await anArticle(a, published({ section }));
     const ids = async () =>
