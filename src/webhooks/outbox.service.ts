@@ -7,6 +7,7 @@ import {
   type TransactionCommitEvent,
   type TransactionRollbackEvent,
 } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { OutboxRepository } from './outbox.repository';
 import { WebhookDispatcher } from './webhook.dispatcher';
 import type { WebhookEvent } from './webhook-events';
@@ -46,6 +47,7 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleDestroy
     private readonly outbox: OutboxRepository,
     private readonly dispatcher: WebhookDispatcher,
     private readonly dataSource: DataSource,
+    private readonly clock: Clock,
   ) {
     dataSource.subscribers.push(this);
   }
@@ -85,7 +87,7 @@ export class OutboxService implements EntitySubscriberInterface, OnModuleDestroy
         availableAt: e.availableAt ?? null,
       })),
     );
-    const now = Date.now();
+    const now = this.clock.now();
     if (events.every((e) => e.availableAt && e.availableAt.getTime() > now)) return;
     const runner = manager.queryRunner;
     if (runner?.isTransactionActive) this.waiting.add(runner);

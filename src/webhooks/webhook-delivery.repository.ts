@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import type { WebhookEvent } from './webhook-events';
 
 /** A delivery claimed for one try, with what is needed to send it. */
@@ -24,7 +25,11 @@ export interface ClaimedDelivery {
  */
 @Injectable()
 export class WebhookDeliveryRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  /** Due and retry times are the Clock's, so a test moves its clock instead of waiting. */
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Turns due outbox events into one pending delivery per subscribed live webhook and marks the
@@ -34,13 +39,13 @@ export class WebhookDeliveryRepository {
     const rows: unknown[] = await this.dataSource.query(
       `WITH due AS (
          SELECT id, event FROM outbox_events
-          WHERE fanned_out_at IS NULL AND available_at <= now()
+          WHERE fanned_out_at IS NULL AND available_at <= $2::timestamptz
           ORDER BY available_at, id
           LIMIT $1
           FOR UPDATE SKIP LOCKED
        ), created AS (
-         INSERT INTO webhook_deliveries (webhook_id, event_id, event)
-         SELECT w.id, due.id, due.event
+         INSERT INTO webhook_deliveries (webhook_id, event_id, event, next_attempt_at)
+         SELECT w.id, due.id, due.event, $2::timestamptz
            FROM due JOIN webhooks w ON w.deleted_at IS NULL AND due.event = ANY (w.events)
          ON CONFLICT (webhook_id, event_id) WHERE redelivery_of IS NULL DO NOTHING
        )
@@ -48,7 +53,7 @@ export class WebhookDeliveryRepository {
          UPDATE outbox_events o SET fanned_out_at = now() FROM due WHERE o.id = due.id RETURNING o.id
        )
        SELECT id FROM marked`,
-      [limit],
+      [limit, this.clock.date()],
     );
     return rows.length;
   }
@@ -62,19 +67,19 @@ export class WebhookDeliveryRepository {
     return this.dataSource.query(
       `WITH due AS (
          SELECT id FROM webhook_deliveries
-          WHERE status = 'pending' AND next_attempt_at <= now()
+          WHERE status = 'pending' AND next_attempt_at <= $3::timestamptz
           ORDER BY next_attempt_at
           LIMIT $1
           FOR UPDATE SKIP LOCKED
        ), leased AS (
          UPDATE webhook_deliveries d
-            SET next_attempt_at = now() + $2::float8 * interval '1 millisecond', updated_at = now()
+            SET next_attempt_at = $3::timestamptz + $2::float8 * interval '1 millisecond', updated_at = now()
            FROM due, webhooks w, outbox_events e
           WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
          RETURNING d.id, coalesce(d.redelivery_of, d.id) AS "messageId", d.event, d.attempts, w.url, w.secret, e.payload, e.available_at AS "occurredAt"
        )
        SELECT * FROM leased`,
-      [limit, leaseMs],
+      [limit, leaseMs, this.clock.date()],
     );
   }
 
@@ -97,10 +102,10 @@ export class WebhookDeliveryRepository {
       `UPDATE webhook_deliveries
           SET attempts = attempts + 1,
               status = CASE WHEN attempts + 1 >= $5::int THEN 'failed' ELSE 'pending' END,
-              next_attempt_at = now() + $4::float8 * interval '1 millisecond',
+              next_attempt_at = $6::timestamptz + $4::float8 * interval '1 millisecond',
               last_status_code = $2, last_error = $3, updated_at = now()
         WHERE id = $1 AND status = 'pending'`,
-      [id, outcome.statusCode, outcome.error, outcome.retryInMs, outcome.maxAttempts],
+      [id, outcome.statusCode, outcome.error, outcome.retryInMs, outcome.maxAttempts, this.clock.date()],
     );
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Clock } from '../common/clock/clock';
 import { WebhookEntity } from './webhook.entity';
 import type { DeliveryStatus, WebhookEvent } from './webhook-events';
 
@@ -32,7 +33,10 @@ const DELIVERY_COLUMNS = `id, coalesce(redelivery_of, id) AS "messageId", redeli
 export class WebhookRepository {
   private readonly repo: Repository<WebhookEntity>;
 
-  constructor(private readonly dataSource: DataSource) {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly clock: Clock,
+  ) {
     this.repo = dataSource.getRepository(WebhookEntity);
   }
 
@@ -111,12 +115,12 @@ export class WebhookRepository {
            FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.deleted_at IS NULL
           WHERE d.id = $2 AND d.webhook_id = $1
        ), created AS (
-         INSERT INTO webhook_deliveries (webhook_id, event_id, event, redelivery_of)
-         SELECT webhook_id, event_id, event, coalesce(redelivery_of, id) FROM original
+         INSERT INTO webhook_deliveries (webhook_id, event_id, event, redelivery_of, next_attempt_at)
+         SELECT webhook_id, event_id, event, coalesce(redelivery_of, id), $3::timestamptz FROM original
          RETURNING ${DELIVERY_COLUMNS}
        )
        SELECT * FROM created`,
-      [webhookId, deliveryId],
+      [webhookId, deliveryId, this.clock.date()],
     );
     return rows[0] ?? null;
   }

@@ -247,10 +247,10 @@ describe('One article write path: REST, GraphQL and an NDJSON import store and a
       const [row] = await db.query(
         `SELECT
            (SELECT count(*)::int FROM outbox_events
-             WHERE article_id = $1 AND fanned_out_at IS NULL AND available_at <= now()) AS due,
+             WHERE article_id = $1 AND fanned_out_at IS NULL AND available_at <= $3) AS due,
            (SELECT count(*)::int FROM webhook_deliveries d JOIN outbox_events e ON e.id = d.event_id
              WHERE e.article_id = $1 AND d.webhook_id = $2 AND d.status = 'pending') AS pending`,
-        [id, hookId],
+        [id, hookId, t.clock.date()],
       );
       return row.due === 0 && row.pending === 0;
     });

@@ -132,7 +132,7 @@ async function importDirect(
     const service = new ImportService(
       new ImportRepository(ds),
       new ArticleStore(ds, clock),
-      outboxOnly(new OutboxRepository()),
+      outboxOnly(new OutboxRepository(clock)),
       new EditLeases(new EditingRepository(ds), clock, audit),
       audit,
       config,
