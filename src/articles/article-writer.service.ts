@@ -12,6 +12,7 @@ import { writeArticleBatch, type BatchLine, type BatchLineError } from './articl
 import { contentHash, type WriterInput } from './article-input';
 import { ArticleEvents } from './article-events';
 import { EditLeases } from './editing/edit-leases.service';
+import { EditingRepository } from './editing/editing.repository';
 import {
   makeExcerpt,
   prepareBody,
@@ -41,7 +42,7 @@ const CONTENT_FIELDS = [
 ] as const;
 
 /** Fields that null cannot clear: null means "leave as it is" (GraphQL sends null for omitted). */
-const NOT_CLEARABLE = new Set([
+export const NOT_CLEARABLE = new Set([
   'title',
   'slug',
   'status',
@@ -75,11 +76,11 @@ export type ArticleWrite = WriteIntent;
  * between it and the change): another save came first when the stored version is not the one the
  * caller loaded. The refusal stores nothing.
  */
-export function assertVersion(current: number, expected: number | undefined): void {
+export function assertVersion(current: number, expected: number | undefined, what = 'article'): void {
   if (expected !== undefined && expected !== current)
     throw new DomainError(
       'VERSION_MISMATCH',
-      `The article is at version ${current}, not ${expected}: it was saved since you loaded it.`,
+      `The ${what} is at version ${current}, not ${expected}: it was saved since you loaded it.`,
       undefined,
       { currentVersion: current },
     );
@@ -113,6 +114,7 @@ export class ArticleWriter {
     private readonly clock: Clock,
     private readonly leases: EditLeases,
     private readonly audit: AuditService,
+    private readonly editing: EditingRepository,
   ) {}
 
   /**
@@ -234,8 +236,34 @@ export class ArticleWriter {
     });
   }
 
+  /**
+   * Publishes the article; with a working copy, its changes go live with it in the same single
+   * write (one new version, one event: article.updated for a story already live) and the copy is
+   * gone.
+   */
   async publish(key: ArticleKey, publishedAt: string | undefined, write: ArticleWrite): Promise<string> {
-    return this.setStatus(key, 'published', publishedAt ? new Date(publishedAt) : this.clock.date(), write);
+    return this.run(async (manager) => {
+      const row = await this.requireRow(manager, key, write);
+      const copy = await this.editing.workingCopy(row.id, manager);
+      if (!copy)
+        return this.changeStatus(
+          manager,
+          row,
+          'published',
+          publishedAt ? new Date(publishedAt) : this.clock.date(),
+          write,
+        );
+      const keptTime = row.status === 'published' && row.publishedAt ? row.publishedAt.toISOString() : null;
+      const input: WriterInput = {
+        ...(copy.fields as WriterInput),
+        status: 'published',
+        publishedAt: publishedAt ?? keptTime ?? this.clock.date().toISOString(),
+      };
+      // Checked above: the version moves with this very write.
+      await this.applyUpdate(manager, { id: row.id }, input, { actor: write.actor });
+      await this.editing.deleteWorkingCopy(manager, row.id);
+      return row.id;
+    });
   }
 
   async unpublish(key: ArticleKey, write: ArticleWrite): Promise<string> {
@@ -276,29 +304,38 @@ export class ArticleWriter {
     at: Date | undefined,
     write: ArticleWrite,
   ): Promise<string> {
-    return this.run(async (manager) => {
-      const row = await this.requireRow(manager, key, write);
-      const errors: FieldError[] = [];
-      const next = schedule(wanted, at ?? row.publishedAt, errors, this.clock.date());
-      const [stored] = await this.store.snapshots(manager, [row.id]);
-      const hash = contentHash({
-        ...revisionSnapshot(stored),
-        status: next.status,
-        publishedAt: next.publishedAt?.toISOString() ?? null,
-      });
-      await this.store.setStatus(manager, row.id, next.status, next.publishedAt, hash);
-      await this.events.record(manager, wanted === 'published' ? 'publish' : 'unpublish', row, row.id);
-      await this.recordAudit(
-        manager,
-        write,
-        wanted === 'published' ? 'article.publish' : 'article.unpublish',
-        row,
-        wanted === 'published'
-          ? `${next.status} for ${next.publishedAt?.toISOString() ?? 'now'}`
-          : 'back to draft',
-      );
-      return row.id;
+    return this.run(async (manager) =>
+      this.changeStatus(manager, await this.requireRow(manager, key, write), wanted, at, write),
+    );
+  }
+
+  private async changeStatus(
+    manager: EntityManager,
+    row: ArticleRow,
+    wanted: ArticleStatus,
+    at: Date | undefined,
+    write: ArticleWrite,
+  ): Promise<string> {
+    const errors: FieldError[] = [];
+    const next = schedule(wanted, at ?? row.publishedAt, errors, this.clock.date());
+    const [stored] = await this.store.snapshots(manager, [row.id]);
+    const hash = contentHash({
+      ...revisionSnapshot(stored),
+      status: next.status,
+      publishedAt: next.publishedAt?.toISOString() ?? null,
     });
+    await this.store.setStatus(manager, row.id, next.status, next.publishedAt, hash);
+    await this.events.record(manager, wanted === 'published' ? 'publish' : 'unpublish', row, row.id);
+    await this.recordAudit(
+      manager,
+      write,
+      wanted === 'published' ? 'article.publish' : 'article.unpublish',
+      row,
+      wanted === 'published'
+        ? `${next.status} for ${next.publishedAt?.toISOString() ?? 'now'}`
+        : 'back to draft',
+    );
+    return row.id;
   }
 
   /** The audit row of a status change (content changes get theirs from the batch). */

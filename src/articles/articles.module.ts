@@ -18,6 +18,7 @@ import { createEditingLoaders, EDITING_LOADERS } from './editing/editing.loaders
 import { EditingRepository } from './editing/editing.repository';
 import { EditingResolver } from './editing/editing.resolver';
 import { PreviewLinks } from './editing/preview-links.service';
+import { WorkingCopies } from './editing/working-copies.service';
 import { ReadCacheModule } from '../read-cache/read-cache.module';
 import { ArticleFastPath } from './article-fast-path';
 
@@ -37,6 +38,7 @@ import { ArticleFastPath } from './article-fast-path';
     EditingRepository,
     EditLeases,
     PreviewLinks,
+    WorkingCopies,
     EditingResolver,
   ],
   exports: [

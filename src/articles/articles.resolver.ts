@@ -1,11 +1,10 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
 import { requireRole, type Principal } from '../common/auth/role';
 import { DomainError } from '../common/errors/domain-error';
 import type { GraphqlContext } from '../common/graphql/graphql.config';
 import { parseIdOrSlug, parseUuid } from '../common/http/id-or-slug.pipe';
-import type { WriteIntent } from '../common/http/if-match';
 import { SectionRef } from '../sections/section.model';
 import type { ArticleRecord } from './article-reader.service';
 import { ARTICLE_LOADERS, type ArticleLoaders } from './article.loaders';
@@ -23,27 +22,12 @@ import {
 import { ArticlesService } from './articles.service';
 import { ArticleInput } from './dto/article.input';
 import { ArticlesArgs } from './dto/list-articles.args';
+import { ExpectedVersion, intent } from './dto/expected-version';
 
 /** Queries give records (fields come through loaders); mutations give whole articles. */
 type Parent = ArticleRecord | Article;
 
 const loaders = (ctx: GraphqlContext) => ctx.loaders.get<ArticleLoaders>(ARTICLE_LOADERS);
-
-/** The `expectedVersion` argument every article mutation takes beside `id`. */
-const ExpectedVersion = () =>
-  Args('expectedVersion', {
-    type: () => Int,
-    nullable: true,
-    description:
-      'The version the change was made on (Article.version). When another save came first: CONFLICT with extensions.currentVersion, and nothing is stored.',
-  });
-
-/** A mutation's caller and the version it was made on. */
-function intent(actor: Actor, v: number | null | undefined): WriteIntent {
-  if (v == null) return { actor };
-  if (v < 1) throw DomainError.validation([{ path: 'expectedVersion', message: 'must be 1 or more' }]);
-  return { actor, expectedVersion: v };
-}
 
 @Resolver(() => Article)
 export class ArticlesResolver {

@@ -65,6 +65,28 @@ export interface paths {
         patch: operations["ArticlesController_update"];
         trace?: never;
     };
+    "/api/v1/articles/{idOrSlug}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Read the article's working copy */
+        get: operations["EditingController_getDraft"];
+        /**
+         * Save the article's working copy
+         * @description Fields as in PATCH, merged into the working copy (made when there is none): pending changes that readers, lists, search, related stories and webhooks do not see until `POST …/publish` makes them live. The working copy has its own version (`If-Match` is compared with it). `status` and `publishedAt` are set by publish, not here.
+         */
+        put: operations["EditingController_saveDraft"];
+        post?: never;
+        /** Discard the article's working copy */
+        delete: operations["EditingController_discardDraft"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/articles/{idOrSlug}/lock": {
         parameters: {
             query?: never;
@@ -2092,6 +2114,329 @@ export interface operations {
             };
             /** @description Unsupported media type (`https://dateline.dev/problems/unsupported-media-type`). */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EditingController_getDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The article as the working copy would make it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found (`https://dateline.dev/problems/article-not-found`); Working copy not found (`https://dateline.dev/problems/working-copy-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EditingController_saveDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ArticleInput"];
+            };
+        };
+        responses: {
+            /** @description The article as the working copy would make it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Article"];
+                };
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed request body (`https://dateline.dev/problems/malformed-body`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found (`https://dateline.dev/problems/article-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Payload too large (`https://dateline.dev/problems/payload-too-large`). */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unsupported media type (`https://dateline.dev/problems/unsupported-media-type`). */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article locked (`https://dateline.dev/problems/article-locked`). */
+            423: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description This client sent too many requests with a bad key (RATE_LIMIT_AUTH_FAILURES_PER_MINUTE). Too many requests (`https://dateline.dev/problems/rate-limited`). */
+            429: {
+                headers: {
+                    /** @description Requests allowed in the window. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the window resets. */
+                    "RateLimit-Reset"?: number;
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database cannot be reached, or no connection came free in time (DB_ACQUIRE_TIMEOUT_MS). Service unavailable (`https://dateline.dev/problems/database-unavailable`). */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    EditingController_discardDraft: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The version the change was made on, as the ETag of an editor's answer gave it (`"3"`). When another save came first: 412 with `currentVersion`, and nothing is stored. Without it the write is unconditional. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description A uuid, or a slug (lower-case letters, digits and single hyphens, at most 200 characters). */
+                idOrSlug: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Discarded; the article stays as it is. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Invalid input (`https://dateline.dev/problems/validation-failed`); Malformed URL (`https://dateline.dev/problems/malformed-url`). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No key was sent, or it is not valid. Unauthenticated (`https://dateline.dev/problems/unauthenticated`). */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Article not found (`https://dateline.dev/problems/article-not-found`); Working copy not found (`https://dateline.dev/problems/working-copy-not-found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Version mismatch (`https://dateline.dev/problems/version-mismatch`). */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description URI too long (`https://dateline.dev/problems/uri-too-long`). */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

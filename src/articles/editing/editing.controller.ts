@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Req } from '@nestjs/common';
 import {
   ApiCreatedResponse,
   ApiNoContentResponse,
@@ -10,7 +10,10 @@ import type { Actor } from '../../common/auth/actor';
 import { CurrentActor, Public, RequireRole } from '../../common/auth/decorators';
 import { Problems } from '../../common/errors/problems.decorator';
 import { IdOrSlugPipe, type IdOrSlug } from '../../common/http/id-or-slug.pipe';
+import { ConditionalWrite, CurrentWrite, VersionEtag, type WriteIntent } from '../../common/http/if-match';
 import { markPrivateAnswer } from '../../common/http/private-answer';
+import { ArticleInput } from '../dto/article.input';
+import { WorkingCopies } from './working-copies.service';
 import type { DatelineRequest } from '../../common/http/request-context';
 import { Article } from '../article.model';
 import { LockQuery, PreviewLinkInput } from './dto/preview-link.input';
@@ -24,7 +27,51 @@ export class EditingController {
   constructor(
     private readonly leases: EditLeases,
     private readonly previews: PreviewLinks,
+    private readonly copies: WorkingCopies,
   ) {}
+
+  @Put('articles/:idOrSlug/draft')
+  @RequireRole('contributor')
+  @HttpCode(200)
+  @Problems('ARTICLE_NOT_FOUND', 'VERSION_MISMATCH', 'ARTICLE_LOCKED')
+  @ConditionalWrite()
+  @ApiOperation({
+    summary: "Save the article's working copy",
+    description:
+      'Fields as in PATCH, merged into the working copy (made when there is none): pending changes that readers, lists, search, related stories and webhooks do not see until `POST …/publish` makes them live. The working copy has its own version (`If-Match` is compared with it). `status` and `publishedAt` are set by publish, not here.',
+  })
+  @ApiOkResponse({ type: Article, description: 'The article as the working copy would make it.' })
+  saveDraft(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @Body() input: ArticleInput,
+    @CurrentWrite() write: WriteIntent,
+  ): Promise<Article> {
+    return this.copies.save(key, input, write);
+  }
+
+  @Get('articles/:idOrSlug/draft')
+  @RequireRole('contributor')
+  @VersionEtag()
+  @Problems('ARTICLE_NOT_FOUND', 'WORKING_COPY_NOT_FOUND')
+  @ApiOperation({ summary: "Read the article's working copy" })
+  @ApiOkResponse({ type: Article, description: 'The article as the working copy would make it.' })
+  getDraft(@Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug): Promise<Article> {
+    return this.copies.get(key);
+  }
+
+  @Delete('articles/:idOrSlug/draft')
+  @RequireRole('contributor')
+  @HttpCode(204)
+  @Problems('ARTICLE_NOT_FOUND', 'WORKING_COPY_NOT_FOUND', 'VERSION_MISMATCH', 'ARTICLE_LOCKED')
+  @ConditionalWrite()
+  @ApiOperation({ summary: "Discard the article's working copy" })
+  @ApiNoContentResponse({ description: 'Discarded; the article stays as it is.' })
+  discardDraft(
+    @Param('idOrSlug', IdOrSlugPipe) key: IdOrSlug,
+    @CurrentWrite() write: WriteIntent,
+  ): Promise<void> {
+    return this.copies.discard(key, write);
+  }
 
   @Post('articles/:idOrSlug/lock')
   @RequireRole('contributor')

@@ -9,6 +9,17 @@ export interface LeaseRow {
   until: Date;
 }
 
+/** An article's pending changes: PATCH fields merged, with the working copy's own version. */
+export interface WorkingCopyRow {
+  articleId: string;
+  fields: Record<string, unknown>;
+  version: number;
+  updatedBy: string;
+  updatedAt: Date;
+}
+
+const COPY_COLUMNS = `article_id AS "articleId", fields, version, updated_by AS "updatedBy", updated_at AS "updatedAt"`;
+
 const LEASE_COLUMNS = `article_id AS "articleId", holder_id AS "holderId", holder_name AS "holderName", until`;
 
 /** Edit leases and preview links: every statement on their tables. */
@@ -60,6 +71,36 @@ export class EditingRepository {
 
   async deleteLease(m: EntityManager, articleId: string): Promise<void> {
     await m.query(`DELETE FROM article_leases WHERE article_id = $1`, [articleId]);
+  }
+
+  /** The working copy of an article (in the caller's transaction, or the primary's latest). */
+  async workingCopy(articleId: string, m?: EntityManager): Promise<WorkingCopyRow | null> {
+    const rows: WorkingCopyRow[] = await (m ?? this.dataSource).query(
+      `SELECT ${COPY_COLUMNS} FROM article_working_copies WHERE article_id = $1`,
+      [articleId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Stores the fields as the working copy: version 1 when new, one more otherwise. */
+  async putWorkingCopy(
+    m: EntityManager,
+    articleId: string,
+    fields: Record<string, unknown>,
+    by: string,
+  ): Promise<WorkingCopyRow> {
+    const rows: WorkingCopyRow[] = await m.query(
+      `INSERT INTO article_working_copies (article_id, fields, updated_by) VALUES ($1, $2::jsonb, $3)
+       ON CONFLICT (article_id) DO UPDATE SET fields = excluded.fields, updated_by = excluded.updated_by,
+         version = article_working_copies.version + 1, updated_at = now()
+       RETURNING ${COPY_COLUMNS}`,
+      [articleId, JSON.stringify(fields), by],
+    );
+    return rows[0];
+  }
+
+  async deleteWorkingCopy(m: EntityManager, articleId: string): Promise<void> {
+    await m.query(`DELETE FROM article_working_copies WHERE article_id = $1`, [articleId]);
   }
 
   async insertPreviewLink(

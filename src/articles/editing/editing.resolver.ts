@@ -1,9 +1,14 @@
-import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { Actor } from '../../common/auth/actor';
+import { CurrentActor, Public, RequireRole } from '../../common/auth/decorators';
+import { parseIdOrSlug } from '../../common/http/id-or-slug.pipe';
+import { ArticleInput } from '../dto/article.input';
+import { ExpectedVersion, intent } from '../dto/expected-version';
+import { WorkingCopies } from './working-copies.service';
 import { AuditEntry } from '../../audit/audit.model';
 import { AuditService } from '../../audit/audit.service';
 import { requireRole } from '../../common/auth/role';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../common/graphql/limits';
-import { Public } from '../../common/auth/decorators';
 import { isStaff } from '../../common/auth/role';
 import type { GraphqlContext } from '../../common/graphql/graphql.config';
 import { markPrivateAnswer } from '../../common/http/private-answer';
@@ -20,15 +25,56 @@ export class EditingResolver {
   constructor(
     private readonly previews: PreviewLinks,
     private readonly audit: AuditService,
+    private readonly copies: WorkingCopies,
   ) {}
+
+  @Mutation(() => Article, {
+    description:
+      "Saves the article's working copy (`id` takes an id or a slug): the fields given are merged into it, and nobody but editors sees them until publishArticle makes them live. Answers the article as the working copy would make it, with the working copy's own version.",
+  })
+  @RequireRole('contributor')
+  saveDraft(
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: ArticleInput,
+    @CurrentActor() actor: Actor,
+    @ExpectedVersion() expectedVersion?: number | null,
+  ): Promise<Article> {
+    return this.copies.save(parseIdOrSlug(id, 'id'), input, intent(actor, expectedVersion));
+  }
+
+  @Mutation(() => Boolean, {
+    description: "Discards the article's working copy; the article stays as it is.",
+  })
+  @RequireRole('contributor')
+  async discardDraft(
+    @Args('id', { type: () => ID }) id: string,
+    @CurrentActor() actor: Actor,
+    @ExpectedVersion() expectedVersion?: number | null,
+  ): Promise<boolean> {
+    await this.copies.discard(parseIdOrSlug(id, 'id'), intent(actor, expectedVersion));
+    return true;
+  }
+
+  @ResolveField(() => Article, {
+    nullable: true,
+    description:
+      "The working copy (pending changes not yet published), as the article it would make, with the working copy's own version; null when there is none. Editors (any key) only: null for the public.",
+  })
+  async draft(@Parent() a: { id: string }, @Context() ctx: GraphqlContext): Promise<Article | null> {
+    if (!isStaff(ctx.req.principal ?? null)) return null;
+    return this.copies.view(a.id);
+  }
 
   @Query(() => Article, {
     nullable: true,
     description:
-      'The article a preview link shows, draft or not (null when the token is wrong, expired or revoked). No key needed; the answer is `private, no-store` and `X-Robots-Tag: noindex`.',
+      'The article a preview link shows, draft or not, with its working copy when it has one (null when the token is wrong, expired or revoked). No key needed; the answer is `private, no-store` and `X-Robots-Tag: noindex`.',
   })
   @Public()
-  async preview(@Args('token') token: string, @Context() ctx: GraphqlContext): Promise<ArticleRecord | null> {
+  async preview(
+    @Args('token') token: string,
+    @Context() ctx: GraphqlContext,
+  ): Promise<ArticleRecord | Article | null> {
     // Never kept by the GraphQL answer cache either: it keeps only `article` and `articles` queries.
     markPrivateAnswer(ctx.req);
     try {

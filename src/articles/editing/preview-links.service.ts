@@ -7,6 +7,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import type { IdOrSlug } from '../../common/http/id-or-slug.pipe';
 import { ArticleReader, type ArticleRecord } from '../article-reader.service';
 import type { Article } from '../article.model';
+import { WorkingCopies } from './working-copies.service';
 import { EditingRepository } from './editing.repository';
 import type { PreviewLink } from './editing.model';
 
@@ -28,6 +29,7 @@ export class PreviewLinks {
     private readonly clock: Clock,
     private readonly audit: AuditService,
     private readonly reader: ArticleReader,
+    private readonly copies: WorkingCopies,
   ) {}
 
   async create(key: IdOrSlug, expiresIn: number | undefined, actor: Actor): Promise<PreviewLink> {
@@ -78,13 +80,19 @@ export class PreviewLinks {
    * the public sees them: a preview shows one unpublished story, never others.
    */
   async show(token: string): Promise<Article> {
-    const [article] = await this.reader.hydrate([await this.record(token)], { editor: false });
+    const shown = await this.record(token);
+    if (!('sectionId' in shown)) return shown;
+    const [article] = await this.reader.hydrate([shown], { editor: false });
     return article as Article;
   }
 
   /** The same, as a record for GraphQL's field resolvers. */
-  async record(token: string): Promise<ArticleRecord> {
-    const record = await this.reader.findRecord({ id: await this.articleOf(token) }, { editor: true });
+  /** The working copy when the article has one (as a whole article), else the article itself. */
+  async record(token: string): Promise<ArticleRecord | Article> {
+    const id = await this.articleOf(token);
+    const copy = await this.copies.view(id);
+    if (copy) return copy;
+    const record = await this.reader.findRecord({ id }, { editor: true });
     if (!record)
       throw new DomainError('PREVIEW_NOT_FOUND', 'No such preview: the link is wrong, expired or revoked.');
     return record;

@@ -46,6 +46,7 @@ export const ERROR_CATALOG = {
   IMAGE_TOO_MANY_PIXELS: { status: 422, title: 'Image has too many pixels', graphql: 'BAD_USER_INPUT' },
   MEDIA_FETCH_FAILED: { status: 422, title: 'Image could not be fetched', graphql: 'BAD_USER_INPUT' },
   PREVIEW_NOT_FOUND: { status: 404, title: 'Preview not found', graphql: 'NOT_FOUND' },
+  WORKING_COPY_NOT_FOUND: { status: 404, title: 'Working copy not found', graphql: 'NOT_FOUND' },
   SLUG_TAKEN: { status: 409, title: 'Slug already in use', graphql: 'CONFLICT' },
   SECTION_NOT_EMPTY: { status: 409, title: 'Section is not empty', graphql: 'CONFLICT' },
   EXTERNAL_ID_TAKEN: { status: 409, title: 'External id already in use', graphql: 'CONFLICT' },

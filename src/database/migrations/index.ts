@@ -13,6 +13,7 @@ import { ContributorRole1796301000000 } from './1796301000000-ContributorRole';
 import { EditLeasesAndPreviewLinks1796302000000 } from './1796302000000-EditLeasesAndPreviewLinks';
 import { MediaSourceUrl1796330000000 } from './1796330000000-MediaSourceUrl';
 import { ArticleVersions1796318000000 } from './1796318000000-ArticleVersions';
+import { ArticleWorkingCopies1796331000000 } from './1796331000000-ArticleWorkingCopies';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   EditLeasesAndPreviewLinks1796302000000,
   ArticleVersions1796318000000,
   MediaSourceUrl1796330000000,
+  ArticleWorkingCopies1796331000000,
 ];
