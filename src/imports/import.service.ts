@@ -160,7 +160,8 @@ export class ImportService {
     const write = async (r: QueryRunner, lines: BatchLine[], index: number, through: number) => {
       if (lines.length) {
         // Fetched before the transaction opens: a slow picture host holds no locks.
-        if (options.fetchMedia && !summary.dryRun) await this.bringPictures(lines, pictures, note);
+        if (options.fetchMedia && !summary.dryRun)
+          await this.bringPictures(lines, pictures, note, options.actor);
         if (!summary.dryRun) await r.startTransaction();
         const result = await this.writeWithFallback(r.manager, lines, {
           ...options,
@@ -325,6 +326,7 @@ export class ImportService {
     lines: BatchLine[],
     pictures: Map<string, Promise<string | Error>>,
     note: (n: ImportLineNote) => void,
+    actor: Actor,
   ): Promise<void> {
     const media = this.media as MediaService;
     const remote = lines.filter((l) => l.input.heroImage?.url && !l.input.heroImage.media);
@@ -335,12 +337,15 @@ export class ImportService {
           let found = pictures.get(hero.url);
           if (!found) {
             found = media
-              .fetchOnce({
-                url: hero.url,
-                alt: hero.alt ?? undefined,
-                caption: hero.caption ?? undefined,
-                credit: hero.credit ?? undefined,
-              })
+              .fetchOnce(
+                {
+                  url: hero.url,
+                  alt: hero.alt ?? undefined,
+                  caption: hero.caption ?? undefined,
+                  credit: hero.credit ?? undefined,
+                },
+                actor,
+              )
               .then(
                 (m) => m.id,
                 (err: unknown) => (err instanceof Error ? err : new Error(String(err))),

@@ -24,7 +24,8 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Public, RequireRole } from '../common/auth/decorators';
+import type { Actor } from '../common/auth/actor';
+import { CurrentActor, Public, RequireRole } from '../common/auth/decorators';
 import { Problems } from '../common/errors/problems.decorator';
 import { UuidPipe } from '../common/http/id-or-slug.pipe';
 import { APP_CONFIG, type AppConfig } from '../config/config';
@@ -74,12 +75,12 @@ export class MediaController {
     'MEDIA_FETCH_FAILED',
   )
   @ApiCreatedResponse({ type: Media })
-  async upload(@Req() req: FastifyRequest): Promise<Media> {
+  async upload(@Req() req: FastifyRequest, @CurrentActor() actor: Actor): Promise<Media> {
     if (req.isMultipart()) {
       const upload = await readUpload(req, this.config.media.maxBytes);
-      return this.media.upload(upload.bytes, upload.fields);
+      return this.media.upload(upload.bytes, upload.fields, actor);
     }
-    return this.media.fetchAndStore(await validFields(req.body, FetchMediaInput));
+    return this.media.fetchAndStore(await validFields(req.body, FetchMediaInput), actor);
   }
 
   @Get()
@@ -101,8 +102,12 @@ export class MediaController {
   @RequireRole('editor')
   @Problems('MEDIA_NOT_FOUND')
   @ApiOkResponse({ type: Media })
-  update(@Param('id', UuidPipe) id: string, @Body() input: UpdateMediaInput): Promise<Media> {
-    return this.media.update(id, input);
+  update(
+    @Param('id', UuidPipe) id: string,
+    @Body() input: UpdateMediaInput,
+    @CurrentActor() actor: Actor,
+  ): Promise<Media> {
+    return this.media.update(id, input, actor);
   }
 
   @Delete(':id')
@@ -112,8 +117,12 @@ export class MediaController {
   @ApiNoContentResponse({
     description: 'Deleted with its renditions; 409 while an article uses it, unless force=true.',
   })
-  remove(@Param('id', UuidPipe) id: string, @Query() query: DeleteMediaQuery): Promise<void> {
-    return this.media.remove(id, query.force === 'true');
+  remove(
+    @Param('id', UuidPipe) id: string,
+    @Query() query: DeleteMediaQuery,
+    @CurrentActor() actor: Actor,
+  ): Promise<void> {
+    return this.media.remove(id, query.force === 'true', actor);
   }
 
   @Get(':id/renditions/:version/:name')

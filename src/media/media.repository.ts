@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import type { KeysetPosition } from '../common/pagination/cursor';
 
 export interface MediaRow {
@@ -52,8 +52,13 @@ const likePattern = (q: string) => `%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 export class MediaRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async insert(row: NewMediaRow): Promise<MediaRow> {
-    const [inserted] = await this.dataSource.query<MediaRow[]>(
+  /** Runs fn in one transaction: a change and its audit row commit together. */
+  transaction<T>(fn: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(fn);
+  }
+
+  async insert(row: NewMediaRow, manager: EntityManager): Promise<MediaRow> {
+    const [inserted] = await manager.query<MediaRow[]>(
       `INSERT INTO media (id, mime_type, width, height, bytes, content_hash, alt, caption, credit,
          copyright, focal_x, focal_y, taken_at, placeholder, source_url)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
@@ -131,10 +136,10 @@ export class MediaRepository {
   }
 
   /** The updated row, or null when there is none. */
-  async update(id: string, patch: MediaPatch): Promise<MediaRow | null> {
+  async update(id: string, patch: MediaPatch, manager: EntityManager): Promise<MediaRow | null> {
     const entries = Object.entries(patch).filter(([, v]) => v !== undefined) as [keyof MediaPatch, unknown][];
     const sets = entries.map(([k], i) => `${PATCH_COLUMNS[k]} = $${i + 2}`);
-    const rows = await this.dataSource.query<[MediaRow[], number]>(
+    const rows = await manager.query<[MediaRow[], number]>(
       `UPDATE media SET ${[...sets, 'updated_at = clock_timestamp()'].join(', ')} WHERE id = $1 RETURNING ${COLUMNS}`,
       [id, ...entries.map(([, v]) => v)],
     );
@@ -149,6 +154,8 @@ export class MediaRepository {
   async deleteUnlessUsed(
     id: string,
     force: boolean,
+    /** Called in the transaction once the row is deleted (its audit row). */
+    deleted: (manager: EntityManager) => Promise<void>,
   ): Promise<{ outcome: 'deleted' | 'missing' } | { outcome: 'in-use'; slugs: string[] }> {
     return this.dataSource.transaction(async (manager) => {
       const found = await manager.query<unknown[]>(`SELECT id FROM media WHERE id = $1 FOR UPDATE`, [id]);
@@ -163,6 +170,7 @@ export class MediaRepository {
         if (users.length > 0) return { outcome: 'in-use' as const, slugs: users.map((u) => u.slug) };
       }
       await manager.query(`DELETE FROM media WHERE id = $1`, [id]);
+      await deleted(manager);
       return { outcome: 'deleted' as const };
     });
   }

@@ -1,6 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { cleanInline, cleanText } from '../articles/body/inline';
+import { AuditService } from '../audit/audit.service';
+import type { Actor } from '../common/auth/actor';
 import { CacheInvalidation } from '../common/cache/cache-invalidation';
 import { DomainError } from '../common/errors/domain-error';
 import { decodeCursor, encodeCursor } from '../common/pagination/cursor';
@@ -55,34 +57,54 @@ export class MediaService {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(MEDIA_STORAGE) private readonly storage: MediaStorage,
     private readonly invalidation: CacheInvalidation,
+    private readonly audit: AuditService,
   ) {
     this.media = config.media;
   }
 
   /** An uploaded file: read once, stored, described. */
-  async upload(bytes: Buffer, fields: MediaFieldsInput, sourceUrl?: string): Promise<MediaWithSource> {
+  async upload(
+    bytes: Buffer,
+    fields: MediaFieldsInput,
+    actor: Actor,
+    sourceUrl?: string,
+  ): Promise<MediaWithSource> {
     const image = await readImage(bytes, this.media.maxPixels);
     const focal = parseFocalPoint(fields.focalPoint);
     const id = randomUUID();
     await this.storage.put(originalKey(id), bytes, image.mimeType);
     try {
-      const row = await this.repository.insert({
-        id,
-        mimeType: image.mimeType,
-        width: image.width,
-        height: image.height,
-        bytes: image.bytes,
-        contentHash: image.contentHash,
-        // What the editor wrote wins; what they left empty comes from the photo's own fields.
-        alt: cleanText(fields.alt ?? ''),
-        caption: inlineOrNull(fields.caption) ?? inlineOrNull(image.caption),
-        credit: inlineOrNull(fields.credit) ?? inlineOrNull(image.credit),
-        copyright: textOrNull(fields.copyright) ?? textOrNull(image.copyright),
-        focalX: focal?.x ?? 0.5,
-        focalY: focal?.y ?? 0.5,
-        takenAt: image.takenAt,
-        placeholder: image.placeholder,
-        sourceUrl: sourceUrl ?? null,
+      const row = await this.repository.transaction(async (m) => {
+        const inserted = await this.repository.insert(
+          {
+            id,
+            mimeType: image.mimeType,
+            width: image.width,
+            height: image.height,
+            bytes: image.bytes,
+            contentHash: image.contentHash,
+            // What the editor wrote wins; what they left empty comes from the photo's own fields.
+            alt: cleanText(fields.alt ?? ''),
+            caption: inlineOrNull(fields.caption) ?? inlineOrNull(image.caption),
+            credit: inlineOrNull(fields.credit) ?? inlineOrNull(image.credit),
+            copyright: textOrNull(fields.copyright) ?? textOrNull(image.copyright),
+            focalX: focal?.x ?? 0.5,
+            focalY: focal?.y ?? 0.5,
+            takenAt: image.takenAt,
+            placeholder: image.placeholder,
+            sourceUrl: sourceUrl ?? null,
+          },
+          m,
+        );
+        await this.audit.record(m, actor, {
+          action: 'media.create',
+          entityType: 'media',
+          entityId: id,
+          summary: sourceUrl
+            ? `fetched a ${image.width} × ${image.height} ${image.mimeType} from ${sourceUrl}`
+            : `uploaded a ${image.width} × ${image.height} ${image.mimeType}`,
+        });
+        return inserted;
       });
       return this.toModel(row);
     } catch (err) {
@@ -92,23 +114,23 @@ export class MediaService {
   }
 
   /** An image fetched from a URL, then handled as an upload. */
-  async fetchAndStore(input: FetchMediaInput): Promise<MediaWithSource> {
+  async fetchAndStore(input: FetchMediaInput, actor: Actor): Promise<MediaWithSource> {
     const bytes = await fetchRemoteImage(input.url, {
       maxBytes: this.media.maxBytes,
       timeoutMs: this.media.fetchTimeoutMs,
       allowPrivate: this.media.fetchAllowPrivateUrls,
     });
     const { url, ...fields } = input;
-    return this.upload(bytes, fields, url);
+    return this.upload(bytes, fields, actor, url);
   }
 
   /**
    * The library's picture from this URL: the one fetched before (an import run again), else
    * fetched now. What an import uses for fetchMedia=true.
    */
-  async fetchOnce(input: FetchMediaInput): Promise<MediaWithSource> {
+  async fetchOnce(input: FetchMediaInput, actor: Actor): Promise<MediaWithSource> {
     const known = await this.repository.findBySourceUrl(input.url);
-    return known ? this.toModel(known) : this.fetchAndStore(input);
+    return known ? this.toModel(known) : this.fetchAndStore(input, actor);
   }
 
   async get(id: string): Promise<MediaWithSource> {
@@ -143,7 +165,7 @@ export class MediaService {
     };
   }
 
-  async update(id: string, input: UpdateMediaInput): Promise<MediaWithSource> {
+  async update(id: string, input: UpdateMediaInput, actor: Actor): Promise<MediaWithSource> {
     const before = await this.repository.findById(id);
     if (!before) throw notFound(id);
     const patch: MediaPatch = {};
@@ -156,7 +178,17 @@ export class MediaService {
       patch.focalX = focal.x;
       patch.focalY = focal.y;
     }
-    const row = await this.repository.update(id, patch);
+    const row = await this.repository.transaction(async (m) => {
+      const updated = await this.repository.update(id, patch, m);
+      if (updated)
+        await this.audit.record(m, actor, {
+          action: 'media.update',
+          entityType: 'media',
+          entityId: id,
+          summary: `changed ${Object.keys(patch).join(', ') || 'nothing'}`,
+        });
+      return updated;
+    });
     if (!row) throw notFound(id);
     // Articles show its URL, size, alt, caption and credit: their cached answers are stale now.
     this.invalidation.articlesChanged(await this.repository.articlesUsing(id));
@@ -167,9 +199,16 @@ export class MediaService {
     return this.toModel(row);
   }
 
-  async remove(id: string, force: boolean): Promise<void> {
+  async remove(id: string, force: boolean, actor: Actor): Promise<void> {
     const users = force ? await this.repository.articlesUsing(id) : [];
-    const result = await this.repository.deleteUnlessUsed(id, force);
+    const result = await this.repository.deleteUnlessUsed(id, force, (m) =>
+      this.audit.record(m, actor, {
+        action: 'media.delete',
+        entityType: 'media',
+        entityId: id,
+        summary: users.length ? `deleted it, used by ${users.length} article(s) (forced)` : 'deleted it',
+      }),
+    );
     this.invalidation.articlesChanged(users);
     if (result.outcome === 'missing') throw notFound(id);
     if (result.outcome === 'in-use')

@@ -192,6 +192,29 @@ describe('articles with pictures from the media library', () => {
     expect(gone.body.heroImage).toBeNull();
   });
 
+  it('every stored change to the library is in the audit log, with its actor and request id', async () => {
+    const created = await upload(t.editor, await markedPhoto(800, 0.5, 0.5));
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    expect((await t.editor.patch(`/api/v1/media/${id}`, { caption: 'At the quay' })).status).toBe(200);
+    expect((await t.editor.delete(`/api/v1/media/${id}`)).status).toBe(204);
+    const log = await t.admin.get(`/api/v1/audit?entityType=media&entityId=${id}`);
+    expect(log.status).toBe(200);
+    expect(log.body.data.map((e: { action: string }) => e.action)).toEqual([
+      'media.delete',
+      'media.update',
+      'media.create',
+    ]);
+    for (const entry of log.body.data)
+      expect(entry).toMatchObject({
+        actor: { type: 'key', role: 'editor' },
+        entityType: 'media',
+        entityId: id,
+        requestId: expect.any(String),
+      });
+    expect(log.body.data[1].summary).toBe('changed caption');
+  });
+
   describe('imports with pictures', () => {
     let host: Server;
     let base: string;
