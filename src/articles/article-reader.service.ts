@@ -22,6 +22,7 @@ import type { ArticleFilter } from './dto/list-articles.args';
 import { normalizeHeroImage, type ArticleSnapshot, type HeroImageValue } from './article-input';
 import { ArticleCache, type ArticleEntry } from '../read-cache/article-cache';
 import { articleUrl } from '../delivery/article-url';
+import { newsArticleJsonLd } from '../delivery/json-ld';
 import { defaultRenditionUrl, defaultRenditionWidth, type RenditionSource } from '../media/renditions';
 
 /** Who is reading: the public sees public articles only; editors see every status but the trash. */
@@ -42,6 +43,7 @@ export type ArticleRecord = Omit<
   | 'body'
   | 'bodyHtml'
   | 'bodyText'
+  | 'jsonLd'
 > &
   Partial<Pick<Article, 'body' | 'bodyHtml' | 'bodyText'>> & { sectionId: string | null };
 
@@ -416,6 +418,20 @@ export class ArticleReader {
     return articleUrl(this.config.site, { id: r.id, slug: r.slug, publishedAt: r.publishedAt, sectionSlug });
   }
 
+  /** The article's schema.org NewsArticle (the one place it is made from the article's data). */
+  jsonLdOf(tree: SectionTree, r: ArticleRecord, url = this.urlOf(tree, r)): Record<string, unknown> {
+    return newsArticleJsonLd(this.config.site, {
+      url,
+      title: r.title,
+      excerpt: r.excerpt,
+      byline: r.byline,
+      publishedAt: r.publishedAt,
+      updatedAt: r.updatedAt,
+      sectionName: r.sectionId ? (tree.ref(r.sectionId)?.name ?? null) : null,
+      heroImageUrl: r.heroImage?.url ?? null,
+    });
+  }
+
   sectionRef(tree: SectionTree, sectionId: string | null): SectionRef | null {
     return sectionId ? tree.ref(sectionId) : null;
   }
@@ -466,6 +482,7 @@ export class ArticleReader {
         body,
         bodyHtml: bodyHtml as string,
         bodyText: bodyText as string,
+        jsonLd: this.jsonLdOf(tree, r, summary.url),
         relatedArticles: related[i].map((x) => summaryById.get(x.id)).filter((s): s is ArticleSummary => !!s),
       } satisfies Article;
     });

@@ -1,4 +1,5 @@
 import { createUnionType, Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { GraphQLJSONObject } from 'graphql-type-json';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { SectionRef } from '../sections/section.model';
 import { ArticleLock } from './editing/editing.model';
@@ -126,6 +127,9 @@ export class HeroImage {
 export const ARTICLE_URL =
   "Where the public reads it: PUBLIC_SITE_URL and ARTICLE_URL_TEMPLATE filled in with the article's data.";
 
+export const JSON_LD =
+  'The article as a schema.org NewsArticle (JSON-LD) for the page\'s <script type="application/ld+json">: headline, dates, author, publisher (SITE_NAME), image, section, language; a field without a value is left out.';
+
 /** The article without its body: what lists, rankings and recommendations return. */
 @ObjectType({ isAbstract: true })
 export class ArticleSummary {
@@ -198,6 +202,9 @@ export class Article extends ArticleSummary {
   body!: Block[];
   @Field({ description: 'Rendered from the blocks; sanitised.' }) @ApiProperty() bodyHtml!: string;
   @Field({ description: 'Text blocks joined by a blank line.' }) @ApiProperty() bodyText!: string;
+  @Field(() => GraphQLJSONObject, { description: JSON_LD })
+  @ApiProperty({ type: 'object', additionalProperties: true, description: JSON_LD })
+  jsonLd!: Record<string, unknown>;
   @Field(() => [Article], { description: 'Editor pins, public ones only for the public.' })
   @ApiProperty({ type: [ArticleSummary] })
   relatedArticles!: ArticleSummary[];

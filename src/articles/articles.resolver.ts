@@ -1,3 +1,4 @@
+import { GraphQLJSONObject } from 'graphql-type-json';
 import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../common/auth/actor';
 import { CurrentActor, CurrentPrincipal, Public, RequireRole } from '../common/auth/decorators';
@@ -13,6 +14,7 @@ import {
   Article,
   ARTICLE_URL,
   ArticleConnection,
+  JSON_LD,
   BlockUnion,
   ReactionCount,
   Revision,
@@ -154,6 +156,12 @@ export class ArticlesResolver {
   async url(@Parent() a: Parent): Promise<string> {
     if (!('sectionId' in a)) return a.url;
     return this.service.reader.urlOf(await this.service.reader.tree(), a);
+  }
+
+  @ResolveField(() => GraphQLJSONObject, { description: JSON_LD })
+  async jsonLd(@Parent() a: Parent): Promise<Record<string, unknown>> {
+    if (!('sectionId' in a)) return a.jsonLd;
+    return this.service.reader.jsonLdOf(await this.service.reader.tree(), a);
   }
 
   @ResolveField(() => SectionRef, { nullable: true })

@@ -681,6 +681,10 @@ export interface components {
             heroImage: components["schemas"]["HeroImage"] | null;
             /** Format: uuid */
             id: string;
+            /** @description The article as a schema.org NewsArticle (JSON-LD) for the page's <script type="application/ld+json">: headline, dates, author, publisher (SITE_NAME), image, section, language; a field without a value is left out. */
+            jsonLd: {
+                [key: string]: unknown;
+            };
             /** @description Editors only (absent for the public): the edit lease, null when nobody holds it. */
             lock?: components["schemas"]["ArticleLock"] | null;
             /** Format: date-time */
