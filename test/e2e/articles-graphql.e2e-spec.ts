@@ -10,7 +10,7 @@ const ARTICLE_FIELDS = `id slug url externalId title subtitle dateline byline so
     ... on ImageBlock { type url alt caption credit } ... on EmbedBlock { type url provider } }
   section { id slug name } breadcrumb { id slug name } sections { id slug name } tags { slug name }
   heroImage { url alt caption credit width height media { id } } reactions { articleId type count }
-  relatedArticles { id slug } version`;
+  relatedArticles { id slug } version jsonLd`;
 
 /** Counts the SQL statements the server sends while fn runs (every pg client query). */
 async function countQueries(fn: () => Promise<unknown>): Promise<number> {
