@@ -42,6 +42,18 @@ export interface HeroImageValue {
   height?: number | null;
 }
 
+/** The article's plain text fields, the same in the input, the snapshot and the stored row. */
+export const ARTICLE_TEXT_FIELDS = [
+  'slug',
+  'externalId',
+  'title',
+  'subtitle',
+  'dateline',
+  'byline',
+  'source',
+  'excerpt',
+] as const;
+
 /** An article as an input document: what revisions keep, exports write and the hash covers. */
 export interface ArticleSnapshot {
   slug: string;

@@ -9,7 +9,7 @@ import { PG_UNIQUE_VIOLATION, pgCode, pgConstraint } from '../common/errors/pg-e
 import type { WriteIntent } from '../common/http/if-match';
 import { OutboxService } from '../webhooks/outbox.service';
 import { writeArticleBatch, type BatchLine, type BatchLineError } from './article-batch';
-import { contentHash, type WriterInput } from './article-input';
+import { ARTICLE_TEXT_FIELDS, contentHash, type WriterInput } from './article-input';
 import { ArticleEvents } from './article-events';
 import { EditLeases } from './editing/edit-leases.service';
 import { EditingRepository } from './editing/editing.repository';
@@ -25,14 +25,7 @@ import { ArticleRepository, type ArticleKey, type ArticleRow } from './article.r
 import type { ArticleStatus } from './article-status';
 
 const CONTENT_FIELDS = [
-  'slug',
-  'externalId',
-  'title',
-  'subtitle',
-  'dateline',
-  'byline',
-  'source',
-  'excerpt',
+  ...ARTICLE_TEXT_FIELDS,
   'body',
   'section',
   'sections',

@@ -4,7 +4,7 @@ import { MAX_COUNT } from '../common/graphql/limits';
 import type { KeysetPosition } from '../common/pagination/cursor';
 import { Clock } from '../common/clock/clock';
 import { ReadRouting, type Queryable } from '../database/read-routing';
-import type { ArticleSnapshot } from './article-input';
+import type { ARTICLE_TEXT_FIELDS, ArticleSnapshot } from './article-input';
 import type { ArticleStatus } from './article-status';
 import type { Block } from './body/blocks';
 
@@ -51,10 +51,7 @@ const summaryColumns = (now: string) => `a.id, a.slug, a.external_id AS "externa
 const BODY_COLUMNS = `, a.body, a.body_html AS "bodyHtml", a.body_text AS "bodyText"`;
 
 /** The text fields a stored article shares with its snapshot. */
-export type ArticleTextFields = Pick<
-  ArticleSnapshot,
-  'slug' | 'externalId' | 'title' | 'subtitle' | 'dateline' | 'byline' | 'source' | 'excerpt'
->;
+export type ArticleTextFields = Pick<ArticleSnapshot, (typeof ARTICLE_TEXT_FIELDS)[number]>;
 
 export interface ArticleRow extends ArticleTextFields {
   id: string;

@@ -3,7 +3,7 @@ import { AuditService } from '../../audit/audit.service';
 import { DomainError } from '../../common/errors/domain-error';
 import type { IdOrSlug } from '../../common/http/id-or-slug.pipe';
 import type { WriteIntent } from '../../common/http/if-match';
-import { normalizeHeroImage, type WriterInput } from '../article-input';
+import { ARTICLE_TEXT_FIELDS, normalizeHeroImage, type WriterInput } from '../article-input';
 import { prepareBody } from '../article-prepare';
 import { ArticleReader } from '../article-reader.service';
 import { ArticleStore } from '../article-store';
@@ -12,17 +12,6 @@ import type { Article } from '../article.model';
 import { ArticleRepository } from '../article.repository';
 import { EditLeases } from './edit-leases.service';
 import { EditingRepository, type WorkingCopyRow } from './editing.repository';
-
-const TEXT_FIELDS = [
-  'slug',
-  'externalId',
-  'title',
-  'subtitle',
-  'dateline',
-  'byline',
-  'source',
-  'excerpt',
-] as const;
 
 /** PATCH fields over the working copy's: what they leave out stays; null clears where PATCH's does. */
 function merge(fields: Record<string, unknown>, input: WriterInput): Record<string, unknown> {
@@ -130,7 +119,7 @@ export class WorkingCopies {
     const current = await this.reader.get({ id: copy.articleId }, { editor: true });
     const f = copy.fields as WriterInput;
     const out: Article = { ...current, version: copy.version, updatedAt: copy.updatedAt.toISOString() };
-    for (const k of TEXT_FIELDS)
+    for (const k of ARTICLE_TEXT_FIELDS)
       if (f[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = f[k];
     if (f.body != null || f.bodyHtml != null || f.bodyText != null) {
       const body = bodyOf(f);
