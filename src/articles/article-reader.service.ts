@@ -21,7 +21,7 @@ import type {
 import type { ArticleFilter } from './dto/list-articles.args';
 import { normalizeHeroImage, type ArticleSnapshot, type HeroImageValue } from './article-input';
 import { ArticleCache, type ArticleEntry } from '../read-cache/article-cache';
-import { articleUrl } from '../delivery/article-url';
+import { absoluteUrl, articleUrl } from '../delivery/article-url';
 import { newsArticleJsonLd } from '../delivery/json-ld';
 import { defaultRenditionUrl, defaultRenditionWidth, type RenditionSource } from '../media/renditions';
 
@@ -428,7 +428,7 @@ export class ArticleReader {
       publishedAt: r.publishedAt,
       updatedAt: r.updatedAt,
       sectionName: r.sectionId ? (tree.ref(r.sectionId)?.name ?? null) : null,
-      heroImageUrl: r.heroImage?.url ?? null,
+      heroImageUrl: r.heroImage ? absoluteUrl(this.config.site, r.heroImage.url) : null,
     });
   }
 

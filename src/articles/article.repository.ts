@@ -178,14 +178,31 @@ export class ArticleRepository {
   }
 
   /** The list's conditions; `now` is the parameter holding the Clock's time. */
-  private filterSql(f: ListFilter, params: unknown[], now: string): string[] {
-    const where = [f.publicOnly ? publicPredicate(now) : 'a.deleted_at IS NULL'];
+  /**
+   * The Clock's time as a parameter, added the first time a predicate asks for it: a statement
+   * whose filter never needs it (an editor's count) must not carry a parameter it does not use,
+   * which PostgreSQL cannot type.
+   */
+  private nowParam(params: unknown[]): () => string {
+    let ref: string | undefined;
+    return () => {
+      if (!ref) {
+        params.push(this.clock.date());
+        ref = `$${params.length}`;
+      }
+      return ref;
+    };
+  }
+
+  private filterSql(f: ListFilter, params: unknown[], now: () => string): string[] {
+    const where = [f.publicOnly ? publicPredicate(now()) : 'a.deleted_at IS NULL'];
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
     };
-    if (f.status === 'published') where.push(publicPredicate(now));
-    else if (f.status === 'scheduled') where.push(`a.status = 'scheduled' AND NOT (${publicPredicate(now)})`);
+    if (f.status === 'published') where.push(publicPredicate(now()));
+    else if (f.status === 'scheduled')
+      where.push(`a.status = 'scheduled' AND NOT (${publicPredicate(now())})`);
     else if (f.status) where.push(`a.status = ${p(f.status)}`);
     if (f.sectionIds) {
       const ids = p(f.sectionIds);
@@ -222,7 +239,7 @@ export class ArticleRepository {
    */
   async list(f: ListFilter): Promise<ListPage> {
     const params: unknown[] = [this.clock.date()];
-    const where = this.filterSql(f, params, '$1');
+    const where = this.filterSql(f, params, () => '$1');
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
@@ -250,8 +267,8 @@ export class ArticleRepository {
    * cursor and hasNextPage before one.
    */
   async hasRowFrom(f: ListFilter, position: KeysetPosition, side: 'before' | 'after'): Promise<boolean> {
-    const params: unknown[] = [this.clock.date()];
-    const where = this.filterSql(f, params, '$1');
+    const params: unknown[] = [];
+    const where = this.filterSql(f, params, this.nowParam(params));
     const p = (v: unknown) => {
       params.push(v);
       return `$${params.length}`;
@@ -270,8 +287,8 @@ export class ArticleRepository {
   }
 
   async count(f: ListFilter): Promise<number> {
-    const params: unknown[] = [this.clock.date()];
-    const where = this.filterSql(f, params, '$1');
+    const params: unknown[] = [];
+    const where = this.filterSql(f, params, this.nowParam(params));
     const rows: { n: number }[] = await this.reads(f.publicOnly).query(
       `SELECT count(*)::int AS n FROM articles a WHERE ${where.join(' AND ')}`,
       params,

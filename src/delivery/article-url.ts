@@ -38,3 +38,11 @@ export function articleUrl(site: SiteConfig, a: UrlFacts): string {
     .join('/');
   return `${site.url}${path.startsWith('/') ? path : `/${path}`}`;
 }
+
+/**
+ * A URL an answer gives as it is (a library picture's `/api/v1/media/…`) made absolute for what
+ * the open web reads (feeds, structured data): relative ones are on the public site.
+ */
+export function absoluteUrl(site: SiteConfig, url: string): string {
+  return new URL(url, `${site.url}/`).href;
+}

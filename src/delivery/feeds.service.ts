@@ -5,6 +5,7 @@ import type { Article, ArticleSummary } from '../articles/article.model';
 import { articleKeys } from '../articles/article-surrogate-keys';
 import { DomainError } from '../common/errors/domain-error';
 import { APP_CONFIG, type AppConfig } from '../config/config';
+import { absoluteUrl } from './article-url';
 import { DeliveryCache, type DeliveryAnswer } from './delivery-cache';
 import { DeliveryRepository, type FeedSelection } from './delivery.repository';
 
@@ -130,6 +131,8 @@ export class FeedsService {
 
   private item(a: ArticleSummary & Partial<Article>, full: boolean): Item {
     const summary = escapeHtml(a.excerpt ?? a.subtitle ?? a.title);
+    // A library picture's URL is relative to the site; readers of a feed need it whole.
+    const hero = a.heroImage ? absoluteUrl(this.config.site, a.heroImage.url) : null;
     return {
       id: `urn:uuid:${a.id}`,
       title: a.title,
@@ -140,9 +143,7 @@ export class FeedsService {
       ...(full && a.bodyHtml !== undefined ? { content: a.bodyHtml } : {}),
       ...(a.byline ? { author: [{ name: a.byline }] } : {}),
       category: [...(a.section ? [a.section] : []), ...a.tags].map((c) => ({ name: c.name, term: c.slug })),
-      ...(a.heroImage
-        ? { image: { url: a.heroImage.url, type: imageType(a.heroImage.url), length: 0 } }
-        : {}),
+      ...(hero ? { image: { url: hero, type: imageType(hero), length: 0 } } : {}),
     };
   }
 

@@ -105,6 +105,12 @@ describe('articles with pictures from the media library', () => {
     const picture = await fetchBytes(t.url, read.body.heroImage.url);
     expect(picture.status).toBe(200);
     expect(picture.headers.get('content-type')).toBe('image/jpeg');
+    // The open web gets it whole: structured data and feed enclosures name an absolute URL.
+    const absolute = new URL(media.body.url, 'http://localhost:3000/').href;
+    expect(read.body.jsonLd.image).toEqual([absolute]);
+    const feed = await t.anonymous.get('/api/v1/feeds/latest.rss');
+    expect(feed.status).toBe(200);
+    expect(feed.text).toContain(`url="${absolute}"`);
     // A picture by URL answers as before, with no media.
     const byUrl = await publish({ heroImage: { url: 'https://img.example.org/h.jpg', alt: 'Hero' } });
     expect(byUrl.body.heroImage).toEqual({
