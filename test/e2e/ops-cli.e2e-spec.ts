@@ -119,5 +119,6 @@ describe('npm run cms', () => {
       expect({ args, status: help.status }).toEqual({ args, status: 0 });
       expect(help.stdout).toContain('Usage: cms');
     }
-  });
+    // Nine commands, each a Node process of its own (about 4 s apiece on this machine's CI).
+  }, 120_000);
 });
